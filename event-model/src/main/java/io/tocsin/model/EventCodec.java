@@ -1,0 +1,235 @@
+package io.tocsin.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/**
+ * The one JSON codec of Tocsin's wire format. Parsing is strict about what the contract requires (and names the
+ * offending field in the exception) and lenient about unknown fields, so producers can add fields freely.
+ */
+public final class EventCodec {
+
+    /** The major wire-format version this code reads and writes. */
+    public static final int VERSION = 1;
+
+    private final ObjectMapper mapper;
+
+    public EventCodec() {
+        mapper = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .configure(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE, false)
+                .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public ExceptionEvent parseException(byte[] json) throws InvalidEventException {
+        JsonNode root = readObject(json);
+        requireHeader(root, ExceptionEvent.TYPE);
+        requireText(root, "id");
+        requireText(root, "service");
+        requireText(root, "instance");
+        requireText(root, "environment");
+        requireServiceName(root);
+        JsonNode exception = root.get("exception");
+        if (exception == null || !exception.isObject()) {
+            throw new InvalidEventException("missing required object 'exception'");
+        }
+        requireExceptionInfo(exception, "exception");
+        JsonNode count = root.get("count");
+        if (count != null && !count.isNull() && !(count.canConvertToLong() && count.isIntegralNumber() && count.asLong() > 0)) {
+            throw new InvalidEventException("'count' must be a positive integer");
+        }
+        JsonNode fingerprint = root.get("fingerprint");
+        if (fingerprint != null && !fingerprint.isNull()) {
+            if (!fingerprint.isArray() || fingerprint.isEmpty()) {
+                throw new InvalidEventException("'fingerprint' must be a non-empty array of strings or null");
+            }
+            for (JsonNode part : fingerprint) {
+                if (!part.isTextual()) {
+                    throw new InvalidEventException("'fingerprint' must hold strings only");
+                }
+            }
+        }
+        return bind(root, ExceptionEvent.class);
+    }
+
+    public HeartbeatEvent parseHeartbeat(byte[] json) throws InvalidEventException {
+        JsonNode root = readObject(json);
+        requireHeader(root, HeartbeatEvent.TYPE);
+        requireText(root, "service");
+        requireText(root, "instance");
+        requireText(root, "environment");
+        requireServiceName(root);
+        JsonNode interval = root.get("intervalMs");
+        if (interval == null || !interval.isIntegralNumber() || interval.asLong() <= 0) {
+            throw new InvalidEventException("'intervalMs' must be a positive integer");
+        }
+        String status = requireText(root, "status");
+        try {
+            HeartbeatEvent.Status.valueOf(status);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEventException("'status' must be UP or STOPPING, was '" + status + "'");
+        }
+        JsonNode load = root.get("load");
+        if (load != null && !load.isNull()) {
+            if (!load.isObject()) {
+                throw new InvalidEventException("'load' must be an object of numbers");
+            }
+            for (Map.Entry<String, JsonNode> figure : load.properties()) {
+                if (!figure.getValue().isNumber()) {
+                    throw new InvalidEventException("'load." + figure.getKey() + "' must be a number");
+                }
+            }
+        }
+        return bind(root, HeartbeatEvent.class);
+    }
+
+    public Alert parseAlert(byte[] json) throws InvalidEventException {
+        JsonNode root = readObject(json);
+        requireText(root, "id");
+        requireText(root, "kind");
+        return bind(root, Alert.class);
+    }
+
+    /** Parses either kind of input event, by its {@code type}. */
+    public Object parseEvent(byte[] json) throws InvalidEventException {
+        JsonNode root = readObject(json);
+        JsonNode type = root.get("type");
+        String t = type == null ? null : type.asText();
+        if (ExceptionEvent.TYPE.equals(t)) {
+            return parseException(json);
+        }
+        if (HeartbeatEvent.TYPE.equals(t)) {
+            return parseHeartbeat(json);
+        }
+        throw new InvalidEventException("'type' must be 'exception' or 'heartbeat', was " + (t == null ? "missing" : "'" + t + "'"));
+    }
+
+    public byte[] write(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public String writeString(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** ISO-8601 with an offset or 'Z'; anything else is refused. */
+    public static Instant parseTimestamp(String text) throws InvalidEventException {
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("'timestamp' is not an ISO-8601 instant: '" + abbreviate(text) + "'");
+        }
+    }
+
+    private JsonNode readObject(byte[] json) throws InvalidEventException {
+        if (json == null) {
+            throw new InvalidEventException("empty record value");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidEventException("not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidEventException("not a JSON object");
+        }
+        return root;
+    }
+
+    private static void requireHeader(JsonNode root, String type) throws InvalidEventException {
+        String actual = requireText(root, "type");
+        if (!type.equals(actual)) {
+            throw new InvalidEventException("'type' must be '" + type + "', was '" + abbreviate(actual) + "'");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isIntegralNumber()) {
+            throw new InvalidEventException("missing required integer 'version'");
+        }
+        if (version.asInt() != VERSION) {
+            throw new InvalidEventException("unsupported major version " + version.asInt() + " (this app reads " + VERSION + ")");
+        }
+        parseTimestamp(requireText(root, "timestamp"));
+    }
+
+    private static void requireServiceName(JsonNode root) throws InvalidEventException {
+        if (root.get("service").asText().contains("/")) {
+            throw new InvalidEventException("'service' must not contain '/'");
+        }
+    }
+
+    private static void requireExceptionInfo(JsonNode exception, String path) throws InvalidEventException {
+        requireText(exception, "type", path + ".type");
+        JsonNode frames = exception.get("frames");
+        if (frames != null && !frames.isNull()) {
+            if (!frames.isArray()) {
+                throw new InvalidEventException("'" + path + ".frames' must be an array");
+            }
+            int i = 0;
+            for (JsonNode frame : frames) {
+                requireText(frame, "className", path + ".frames[" + i + "].className");
+                requireText(frame, "method", path + ".frames[" + i + "].method");
+                i++;
+            }
+        }
+        JsonNode cause = exception.get("cause");
+        if (cause != null && !cause.isNull()) {
+            if (!cause.isObject()) {
+                throw new InvalidEventException("'" + path + ".cause' must be an object or null");
+            }
+            requireExceptionInfo(cause, path + ".cause");
+        }
+    }
+
+    private static String requireText(JsonNode node, String field) throws InvalidEventException {
+        return requireText(node, field, field);
+    }
+
+    private static String requireText(JsonNode node, String field, String path) throws InvalidEventException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidEventException("missing required field '" + path + "'");
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new InvalidEventException("'" + path + "' must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private <T> T bind(JsonNode root, Class<T> type) throws InvalidEventException {
+        try {
+            return mapper.treeToValue(root, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidEventException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+}

@@ -1,0 +1,76 @@
+package io.tocsin.agent;
+
+import io.tocsin.model.EventCodec;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.Frame;
+import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.RequestInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Turns captured throwables and load figures into wire events. Runs on the agent's thread, never the caller's. */
+final class EventFactory {
+
+    private static final int MAX_FRAMES = 256;
+    private static final int MAX_CAUSES = 16;
+
+    private final AgentConfig config;
+
+    EventFactory(AgentConfig config) {
+        this.config = config;
+    }
+
+    ExceptionEvent exception(Throwable t, Capture capture, long capturedAt) {
+        RequestInfo request = capture.requestUrl() == null && capture.requestMethod() == null
+                ? null : new RequestInfo(capture.requestMethod(), capture.requestUrl());
+        return new ExceptionEvent(ExceptionEvent.TYPE, EventCodec.VERSION, UUID.randomUUID().toString(),
+                Instant.ofEpochMilli(capturedAt), config.service(), config.instance(), config.environment(),
+                capture.category() == null ? "RUNTIME" : capture.category(), info(t, Collections.newSetFromMap(new IdentityHashMap<>()), 0),
+                request, capture.tags(), null, 1);
+    }
+
+    HeartbeatEvent heartbeat(HeartbeatEvent.Status status, Map<String, Double> load, long at) {
+        return new HeartbeatEvent(HeartbeatEvent.TYPE, EventCodec.VERSION, Instant.ofEpochMilli(at), config.service(),
+                config.instance(), config.environment(), config.address(), config.heartbeatInterval().toMillis(), status, load);
+    }
+
+    private ExceptionInfo info(Throwable t, Set<Throwable> seen, int depth) {
+        seen.add(t);
+        Throwable cause = t.getCause();
+        ExceptionInfo causeInfo = cause != null && depth < MAX_CAUSES && !seen.contains(cause) ? info(cause, seen, depth + 1) : null;
+        return new ExceptionInfo(t.getClass().getName(), safeMessage(t), frames(t.getStackTrace()), causeInfo);
+    }
+
+    private List<Frame> frames(StackTraceElement[] trace) {
+        List<Frame> frames = new ArrayList<>(Math.min(trace.length, MAX_FRAMES));
+        for (int i = 0; i < trace.length && i < MAX_FRAMES; i++) {
+            frames.add(Frame.of(trace[i], isInApp(trace[i].getClassName())));
+        }
+        return frames;
+    }
+
+    boolean isInApp(String className) {
+        for (String prefix : config.inAppPackages()) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** getMessage() is user code and may throw; the agent must not. */
+    private static String safeMessage(Throwable t) {
+        try {
+            return t.getMessage();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

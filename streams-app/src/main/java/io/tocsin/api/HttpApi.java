@@ -1,0 +1,140 @@
+package io.tocsin.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The app's HTTP surface on the JDK's built-in server: health, Prometheus metrics and the query API.
+ * Liveness is the process; readiness is the streams client RUNNING (REBALANCING is reported, not failed on liveness).
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry metrics;
+    private final InstancesQuery instances;
+    private final ObjectMapper mapper;
+
+    private HttpApi(HttpServer server, KafkaStreams streams, PrometheusMeterRegistry metrics, InstancesQuery instances,
+                    ObjectMapper mapper) {
+        this.server = server;
+        this.streams = streams;
+        this.metrics = metrics;
+        this.instances = instances;
+        this.mapper = mapper;
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "tocsin-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+    }
+
+    public static HttpApi start(int port, KafkaStreams streams, PrometheusMeterRegistry metrics,
+                                InstancesQuery instances, ObjectMapper mapper) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
+            HttpApi api = new HttpApi(server, streams, metrics, instances, mapper);
+            api.routes();
+            server.start();
+            LOG.info("HTTP API on port {}", server.getAddress().getPort());
+            return api;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on http.port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void routes() {
+        server.createContext("/health/live", ex -> json(ex, 200, Map.of("status", "UP")));
+        server.createContext("/health/ready", this::ready);
+        server.createContext("/health", this::ready);
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        server.createContext("/api/instances", this::instances);
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        KafkaStreams.State state = streams.state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", state == KafkaStreams.State.RUNNING ? "UP" : "DOWN");
+        body.put("streams", state.name());
+        json(ex, state == KafkaStreams.State.RUNNING ? 200 : 503, body);
+    }
+
+    private void instances(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex);
+        String path = ex.getRequestURI().getPath();
+        try {
+            if (path.equals("/api/instances") || path.equals("/api/instances/")) {
+                json(ex, 200, instances.live(q.get("service"), q.get("environment"), q.get("load")));
+            } else if (path.equals("/api/instances/best")) {
+                var best = instances.best(q.get("service"), q.get("environment"), q.get("load"));
+                if (best.isPresent()) {
+                    json(ex, 200, best.get());
+                } else {
+                    json(ex, 404, Map.of("error", "no live instance"));
+                }
+            } else {
+                json(ex, 404, Map.of("error", "not found"));
+            }
+        } catch (InstancesQuery.NotReadyException e) {
+            json(ex, 503, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!v.isEmpty()) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    private void json(HttpExchange ex, int status, Object body) throws IOException {
+        respond(ex, status, "application/json", mapper.writeValueAsString(body));
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

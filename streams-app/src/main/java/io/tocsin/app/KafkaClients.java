@@ -1,0 +1,62 @@
+package io.tocsin.app;
+
+import io.tocsin.config.AppConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Client properties for every Kafka client the app makes, with the {@code kafka.*} pass-through applied last. */
+public final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    public static Properties common(AppConfig config) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", config.bootstrapServers());
+        p.putAll(config.kafka());
+        return p;
+    }
+
+    public static Properties streams(AppConfig config) {
+        Properties p = common(config);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        config.kafka().forEach((k, v) -> p.put(k, v));
+        return p;
+    }
+
+    public static Properties notifierConsumer(AppConfig config) {
+        Properties p = common(config);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-notifier");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.kafka().forEach((k, v) -> p.put(k, v));
+        return p;
+    }
+
+    public static Properties producer(AppConfig config) {
+        Properties p = common(config);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.kafka().forEach((k, v) -> p.put(k, v));
+        return p;
+    }
+}

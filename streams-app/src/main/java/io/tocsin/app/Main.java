@@ -1,0 +1,203 @@
+package io.tocsin.app;
+
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.config.AppConfig;
+import io.tocsin.delivery.AlertSink;
+import io.tocsin.delivery.AlertSinks;
+import io.tocsin.delivery.DeliveryResult;
+import io.tocsin.demo.DemoTraffic;
+import io.tocsin.model.Alert;
+import io.tocsin.model.AlertKind;
+import io.tocsin.model.ConfigException;
+import io.tocsin.model.EventCodec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The streams-app command line: {@code broker}, {@code dev}, {@code run}, {@code demo}, {@code check-config}, {@code test-alert}. */
+@Command(name = "streams-app.jar", mixinStandardHelpOptions = true, version = "Tocsin 0.1.0",
+        description = "Tocsin: error and heartbeat alerting on Kafka Streams.",
+        subcommands = {Main.Broker.class, Main.Dev.class, Main.Run.class, Main.Demo.class, Main.CheckConfig.class,
+                Main.TestAlert.class})
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    static final int CONFIG_ERROR = 2;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("tocsin: bad configuration: " + e.getMessage());
+                return CONFIG_ERROR;
+            }
+            cmd.getErr().println("tocsin: " + e.getMessage());
+            LOG.debug("failure", e);
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** Options every verb shares. */
+    static class ConfigOption {
+        @Option(names = "--config", paramLabel = "FILE", description = "properties file; TOCSIN_* environment variables override it")
+        Path config;
+
+        AppConfig load() {
+            return AppConfig.load(config, System.getenv(), LOG::warn);
+        }
+    }
+
+    /** Verbs that stay up until the process is stopped; resources are closed in reverse order of start. */
+    abstract static class Service implements Callable<Integer> {
+        private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+        private final CountDownLatch stopped = new CountDownLatch(1);
+
+        <T extends AutoCloseable> T keep(T resource) {
+            resources.push(resource);
+            return resource;
+        }
+
+        int serveUntilStopped() throws InterruptedException {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                closeAll();
+                stopped.countDown();
+            }, "tocsin-shutdown"));
+            stopped.await();
+            return 0;
+        }
+
+        void closeAll() {
+            while (!resources.isEmpty()) {
+                try {
+                    resources.pop().close();
+                } catch (Exception e) {
+                    LOG.warn("error while stopping: {}", e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                start();
+            } catch (Exception | Error e) {
+                closeAll();
+                throw e;
+            }
+            return serveUntilStopped();
+        }
+
+        abstract void start() throws Exception;
+
+        EmbeddedKafkaBroker startBroker(AppConfig config, Path dataDir) {
+            EmbeddedKafkaBroker broker = keep(EmbeddedKafkaBroker.start(config.bootstrapHost(), config.bootstrapPort(), dataDir));
+            System.out.println("Kafka broker (embedded, single-node KRaft) listening on " + broker.bootstrapServers()
+                    + (dataDir == null ? " (temporary data)" : " (data in " + broker.dataDir() + ")"));
+            return broker;
+        }
+
+        TocsinApp startApp(AppConfig config) {
+            TocsinApp app = keep(TocsinApp.start(config, System.out));
+            System.out.println("Tocsin running: HTTP on port " + app.httpPort() + ", alerts to " + app.alertDestination());
+            return app;
+        }
+    }
+
+    @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run only the embedded single-node KRaft broker, on bootstrap.servers.")
+    static final class Broker extends Service {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts (default: a temporary directory removed at exit)")
+        Path dataDir;
+
+        @Override
+        void start() {
+            startBroker(options.load(), dataDir);
+        }
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true, description = "Embedded broker and the app in one process.")
+    static final class Dev extends Service {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts")
+        Path dataDir;
+
+        @Override
+        void start() {
+            AppConfig config = options.load();
+            startBroker(config, dataDir);
+            startApp(config);
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the app against the Kafka cluster of bootstrap.servers.")
+    static final class Run extends Service {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+        @Override
+        void start() {
+            startApp(options.load());
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, description = "dev plus built-in sample services: error and down alerts within 60 s.")
+    static final class Demo extends Service {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts")
+        Path dataDir;
+
+        @Override
+        void start() {
+            AppConfig config = options.load();
+            startBroker(config, dataDir);
+            startApp(config);
+            keep(DemoTraffic.start(config, System.out));
+        }
+    }
+
+    @Command(name = "check-config", mixinStandardHelpOptions = true, description = "Validate the configuration and print the effective values (secrets masked).")
+    static final class CheckConfig implements Callable<Integer> {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+
+        @Override
+        public Integer call() {
+            AppConfig config = options.load();
+            PrintStream out = System.out;
+            config.describe().forEach((k, v) -> out.println(k + "=" + v));
+            return 0;
+        }
+    }
+
+    @Command(name = "test-alert", mixinStandardHelpOptions = true, description = "Send one clearly marked test message through the configured Slack destination.")
+    static final class TestAlert implements Callable<Integer> {
+        @CommandLine.Mixin ConfigOption options = new ConfigOption();
+        @Option(names = "--route", paramLabel = "R", defaultValue = Alert.DEFAULT_ROUTE, description = "route to test (default: ${DEFAULT-VALUE})")
+        String route;
+
+        @Override
+        public Integer call() {
+            if (!Alert.DEFAULT_ROUTE.equals(route)) {
+                throw new ConfigException("--route", "unknown route '" + route + "' (configured routes: " + Alert.DEFAULT_ROUTE + ")");
+            }
+            AppConfig config = options.load();
+            AlertSink sink = AlertSinks.fromConfig(config, System.out);
+            Instant now = Instant.now();
+            Alert alert = new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf("test-alert", route, now), AlertKind.ERROR,
+                    "test-alert", "tocsin", "test", null, now, "TEST: Tocsin can post to route " + route,
+                    "This is a test message sent by `streams-app.jar test-alert`. No action needed.",
+                    null, null, null, null, 0, route);
+            DeliveryResult result = sink.deliver(alert);
+            System.out.println("test alert to " + sink.describe() + ": " + result.outcome() + " (" + result.reason() + ")");
+            return result.outcome() == DeliveryResult.Outcome.DELIVERED ? 0 : 1;
+        }
+    }
+}

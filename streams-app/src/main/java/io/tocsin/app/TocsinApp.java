@@ -1,0 +1,93 @@
+package io.tocsin.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tocsin.api.HttpApi;
+import io.tocsin.api.InstancesQuery;
+import io.tocsin.config.AppConfig;
+import io.tocsin.delivery.AlertNotifier;
+import io.tocsin.delivery.AlertSink;
+import io.tocsin.delivery.AlertSinks;
+import io.tocsin.delivery.RetryPolicy;
+import io.tocsin.model.EventCodec;
+import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.Topics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Random;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Tocsin: topics ensured, the topology on Kafka Streams, the notifier delivering alerts, and the HTTP API.
+ * Closed in the reverse order.
+ */
+public final class TocsinApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TocsinApp.class);
+
+    private final KafkaStreams streams;
+    private final AlertNotifier notifier;
+    private final HttpApi http;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final String alertDestination;
+
+    private TocsinApp(KafkaStreams streams, AlertNotifier notifier, HttpApi http, KafkaStreamsMetrics streamsMetrics,
+                      String alertDestination) {
+        this.alertDestination = alertDestination;
+        this.streams = streams;
+        this.notifier = notifier;
+        this.http = http;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    public static TocsinApp start(AppConfig config, PrintStream console) {
+        TopicProvisioner.ensure(config);
+        Topics topics = new Topics(config.topicPrefix());
+        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats());
+        Topology topology = AlertTopology.build(config, readiness);
+        LOG.debug("topology:\n{}", topology.describe());
+
+        KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config));
+        readiness.attach(streams);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        streams.start();
+
+        AlertSink sink = AlertSinks.fromConfig(config, console);
+        AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), KafkaClients.producer(config),
+                topics.alerts(), topics.alertsUndelivered(), sink,
+                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()), metrics).start();
+        HttpApi http = HttpApi.start(config.httpPort(), streams, metrics, new InstancesQuery(streams), new EventCodec().mapper());
+        return new TocsinApp(streams, notifier, http, streamsMetrics, sink.describe());
+    }
+
+    public String alertDestination() {
+        return alertDestination;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        notifier.close();
+        streamsMetrics.close();
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,219 @@
+package io.tocsin.config;
+
+import io.tocsin.model.ConfigException;
+import io.tocsin.model.Durations;
+import io.tocsin.model.Settings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The streams app's typed configuration. Built from a properties file overlaid with {@code TOCSIN_*} environment
+ * variables; every value is validated here, at start, so a bad value fails with a message naming its key instead of
+ * surfacing later as a strange runtime error.
+ */
+public record AppConfig(
+        String bootstrapServers,
+        String topicPrefix,
+        String applicationId,
+        Path stateDir,
+        int httpPort,
+        int errorAlertLimit,
+        Duration errorAlertWindow,
+        Duration heartbeatTimeout,
+        Duration heartbeatCheckInterval,
+        Duration eventMaxFuture,
+        int topicPartitions,
+        short topicReplicationFactor,
+        int streamThreads,
+        Optional<String> slackWebhookUrl,
+        Optional<String> slackToken,
+        Optional<String> slackChannel,
+        String slackApiUrl,
+        Map<String, String> kafka) {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String HTTP_PORT = "http.port";
+    public static final String ERROR_ALERT_LIMIT = "error.alert.limit";
+    public static final String ERROR_ALERT_WINDOW = "error.alert.window";
+    public static final String HEARTBEAT_TIMEOUT = "heartbeat.timeout";
+    public static final String HEARTBEAT_CHECK_INTERVAL = "heartbeat.check-interval";
+    public static final String EVENT_MAX_FUTURE = "event.max-future";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication-factor";
+    public static final String STREAM_THREADS = "stream.threads";
+    public static final String SLACK_WEBHOOK_URL = "slack.webhook.url";
+    public static final String SLACK_TOKEN = "slack.token";
+    public static final String SLACK_CHANNEL = "slack.channel";
+    public static final String SLACK_API_URL = "slack.api.url";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Every key this app reads, besides the {@code kafka.*} pass-through. */
+    public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, APPLICATION_ID, STATE_DIR,
+            HTTP_PORT, ERROR_ALERT_LIMIT, ERROR_ALERT_WINDOW, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
+            EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
+            SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL);
+
+    private static final List<String> SECRET_WORDS = List.of("token", "password", "secret", "webhook", "jaas");
+
+    public AppConfig {
+        kafka = Map.copyOf(kafka);
+        if (slackToken.isPresent() != slackChannel.isPresent()) {
+            throw new ConfigException(slackToken.isPresent() ? SLACK_CHANNEL : SLACK_TOKEN,
+                    "bot token mode needs both slack.token and slack.channel");
+        }
+    }
+
+    public static AppConfig defaults() {
+        return fromSettings(new Settings(Map.of()));
+    }
+
+    /** Reads the optional file, overlays the environment, validates. Unknown environment names go to {@code warn}. */
+    public static AppConfig load(Path file, Map<String, String> env, Consumer<String> warn) {
+        Map<String, String> values = new TreeMap<>();
+        if (file != null) {
+            values.putAll(readFile(file));
+        }
+        Settings.Overrides overrides = Settings.fromEnvironment(env, KEYS);
+        overrides.unknown().forEach(name -> warn.accept("ignoring unknown environment variable " + name));
+        values.putAll(overrides.values());
+        return fromSettings(new Settings(values));
+    }
+
+    public static AppConfig fromMap(Map<String, String> values) {
+        values.keySet().forEach(AppConfig::requireKnown);
+        return fromSettings(new Settings(values));
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> values = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> values.put(k, p.getProperty(k)));
+        values.keySet().forEach(AppConfig::requireKnown);
+        return values;
+    }
+
+    private static void requireKnown(String key) {
+        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
+            throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", KEYS) + ", kafka.*)");
+        }
+    }
+
+    private static AppConfig fromSettings(Settings s) {
+        Map<String, String> kafka = new TreeMap<>();
+        s.asMap().forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), v);
+            }
+        });
+        String appId = s.string(APPLICATION_ID, "tocsin");
+        return new AppConfig(
+                s.string(BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
+                topicPrefix(s),
+                appId,
+                Path.of(s.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-state").toString())),
+                s.intValue(HTTP_PORT, 8080, 0, 65535),
+                s.intValue(ERROR_ALERT_LIMIT, 5, 1, 10_000),
+                s.duration(ERROR_ALERT_WINDOW, Duration.ofHours(1), Duration.ofSeconds(1)),
+                s.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(500)),
+                s.duration(HEARTBEAT_CHECK_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10)),
+                s.duration(EVENT_MAX_FUTURE, Duration.ofMinutes(5), Duration.ZERO),
+                s.intValue(TOPIC_PARTITIONS, 3, 1, 10_000),
+                (short) s.intValue(TOPIC_REPLICATION_FACTOR, -1, -1, 32),
+                s.intValue(STREAM_THREADS, 1, 1, 64),
+                url(s, SLACK_WEBHOOK_URL),
+                s.get(SLACK_TOKEN),
+                s.get(SLACK_CHANNEL),
+                url(s, SLACK_API_URL).orElse("https://slack.com/api/"),
+                kafka);
+    }
+
+    private static String topicPrefix(Settings s) {
+        String prefix = s.string(TOPIC_PREFIX, "tocsin.");
+        if (!prefix.matches("[a-zA-Z0-9._-]*")) {
+            throw new ConfigException(TOPIC_PREFIX, "may hold only letters, digits, '.', '_' and '-', was '" + prefix + "'");
+        }
+        return prefix;
+    }
+
+    private static Optional<String> url(Settings s, String key) {
+        Optional<String> v = s.get(key);
+        v.ifPresent(u -> {
+            if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                throw new ConfigException(key, "must be an http(s) URL");
+            }
+        });
+        return v;
+    }
+
+    /** Host of {@code bootstrap.servers}' first entry (where the embedded broker listens). */
+    public String bootstrapHost() {
+        String first = bootstrapServers.split(",")[0].trim();
+        int colon = first.lastIndexOf(':');
+        return colon < 0 ? first : first.substring(0, colon);
+    }
+
+    public int bootstrapPort() {
+        String first = bootstrapServers.split(",")[0].trim();
+        int colon = first.lastIndexOf(':');
+        try {
+            return Integer.parseInt(first.substring(colon + 1));
+        } catch (RuntimeException e) {
+            throw new ConfigException(BOOTSTRAP_SERVERS, "must be host:port, was '" + bootstrapServers + "'");
+        }
+    }
+
+    public AppConfig withBootstrapServers(String servers) {
+        return new AppConfig(servers, topicPrefix, applicationId, stateDir, httpPort, errorAlertLimit, errorAlertWindow,
+                heartbeatTimeout, heartbeatCheckInterval, eventMaxFuture, topicPartitions, topicReplicationFactor,
+                streamThreads, slackWebhookUrl, slackToken, slackChannel, slackApiUrl, kafka);
+    }
+
+    /** The effective configuration as key=value lines, secrets masked (for check-config and the start-up log). */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        out.put(TOPIC_PREFIX, topicPrefix);
+        out.put(APPLICATION_ID, applicationId);
+        out.put(STATE_DIR, stateDir.toString());
+        out.put(HTTP_PORT, String.valueOf(httpPort));
+        out.put(ERROR_ALERT_LIMIT, String.valueOf(errorAlertLimit));
+        out.put(ERROR_ALERT_WINDOW, Durations.format(errorAlertWindow));
+        out.put(HEARTBEAT_TIMEOUT, Durations.format(heartbeatTimeout));
+        out.put(HEARTBEAT_CHECK_INTERVAL, Durations.format(heartbeatCheckInterval));
+        out.put(EVENT_MAX_FUTURE, Durations.format(eventMaxFuture));
+        out.put(TOPIC_PARTITIONS, String.valueOf(topicPartitions));
+        out.put(TOPIC_REPLICATION_FACTOR, String.valueOf(topicReplicationFactor));
+        out.put(STREAM_THREADS, String.valueOf(streamThreads));
+        out.put(SLACK_WEBHOOK_URL, slackWebhookUrl.map(v -> "****").orElse("(unset: alerts go to the console)"));
+        out.put(SLACK_TOKEN, slackToken.map(v -> "****").orElse("(unset)"));
+        out.put(SLACK_CHANNEL, slackChannel.orElse("(unset)"));
+        out.put(SLACK_API_URL, slackApiUrl);
+        kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k, isSecret(k) ? "****" : v));
+        return out;
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return SECRET_WORDS.stream().anyMatch(k::contains);
+    }
+}

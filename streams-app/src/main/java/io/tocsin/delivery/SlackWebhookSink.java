@@ -1,0 +1,52 @@
+package io.tocsin.delivery;
+
+import com.slack.api.Slack;
+import com.slack.api.webhook.WebhookResponse;
+import io.tocsin.model.Alert;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** Posts alerts to a Slack incoming webhook through slack-api-client. */
+public final class SlackWebhookSink implements AlertSink {
+
+    private final Slack slack;
+    private final String url;
+    private final SlackMessage message;
+
+    public SlackWebhookSink(Slack slack, String url, SlackMessage message) {
+        this.slack = slack;
+        this.url = url;
+        this.message = message;
+    }
+
+    @Override
+    public DeliveryResult deliver(Alert alert) {
+        try {
+            WebhookResponse response = slack.send(url, message.webhookPayload(alert));
+            return DeliveryResult.ofHttpStatus(response.getCode(), response.getBody(),
+                    DeliveryResult.parseRetryAfter(header(response.getHeaders(), "retry-after")));
+        } catch (IOException | RuntimeException e) {
+            return DeliveryResult.retry("webhook unreachable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String describe() {
+        URI u = URI.create(url);
+        return "Slack webhook at " + u.getScheme() + "://" + u.getAuthority() + "/…";
+    }
+
+    static String header(Map<String, List<String>> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            if (h.getKey() != null && h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
+                return h.getValue().get(0);
+            }
+        }
+        return null;
+    }
+}

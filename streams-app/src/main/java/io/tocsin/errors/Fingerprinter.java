@@ -1,0 +1,110 @@
+package io.tocsin.errors;
+
+import io.tocsin.model.Alert;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Computes the group of an exception event. Pure and deterministic: the same bug gives the same fingerprint across
+ * instances, deploys (line numbers are ignored), proxy classes and reflection paths.
+ *
+ * <p>Parts, in order: rule version, service, environment, then either the event's own {@code fingerprint} array or:
+ * category, HTTP method, normalised route, and for each exception of the cause chain its type and its in-app frames
+ * (class and method), falling back to its top {@value #TOP_FRAMES} frames, plus its normalised message, when no
+ * frame of it is in-app.
+ */
+public final class Fingerprinter {
+
+    public static final String VERSION = "v1";
+    static final int TOP_FRAMES = 5;
+    private static final int TITLE_MESSAGE_MAX = 120;
+    private static final int MAX_CAUSES = 16;
+
+    public Fingerprint fingerprint(ExceptionEvent event) {
+        List<Object> parts = new ArrayList<>(List.of(VERSION, event.service(), event.environment()));
+        if (event.fingerprint() != null) {
+            parts.add("custom");
+            parts.addAll(event.fingerprint());
+        } else {
+            parts.add(nullToEmpty(event.category()));
+            parts.add(event.request() == null ? "" : nullToEmpty(event.request().method()));
+            parts.add(event.request() == null ? "" : Normalizer.route(event.request().url()).orElse(""));
+            addChain(parts, event.exception());
+        }
+        return new Fingerprint(VERSION + "-" + Alert.idOf(parts.toArray()), title(event.exception()));
+    }
+
+    private static void addChain(List<Object> parts, ExceptionInfo exception) {
+        ExceptionInfo e = exception;
+        for (int depth = 0; e != null && depth < MAX_CAUSES; depth++, e = e.cause()) {
+            parts.add("type:" + Normalizer.className(e.type()));
+            List<String> frames = significantFrames(e.frames());
+            parts.addAll(frames);
+            if (inAppFrames(e.frames()).isEmpty()) {
+                parts.add("message:" + Normalizer.message(e.message()));
+            }
+        }
+    }
+
+    /** In-app frames, or the top frames when none is in-app; glue dropped, names normalised, recursion collapsed. */
+    static List<String> significantFrames(List<Frame> frames) {
+        List<String> inApp = inAppFrames(frames);
+        if (!inApp.isEmpty()) {
+            return inApp;
+        }
+        List<String> all = normalised(frames, false);
+        return all.subList(0, Math.min(TOP_FRAMES, all.size()));
+    }
+
+    private static List<String> inAppFrames(List<Frame> frames) {
+        return normalised(frames, true);
+    }
+
+    private static List<String> normalised(List<Frame> frames, boolean inAppOnly) {
+        List<String> out = new ArrayList<>();
+        for (Frame f : frames) {
+            if ((inAppOnly && !f.inApp()) || Normalizer.isGlue(f.className())) {
+                continue;
+            }
+            String name = Normalizer.className(f.className()) + "." + Normalizer.method(f.method());
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** Exception type, normalised message and top in-app frame: "IllegalStateException: order <n> not found at OrderService.find". */
+    static String title(ExceptionInfo e) {
+        String type = e.type().substring(e.type().lastIndexOf('.') + 1);
+        String message = Normalizer.message(e.message());
+        if (message.length() > TITLE_MESSAGE_MAX) {
+            message = message.substring(0, TITLE_MESSAGE_MAX) + "…";
+        }
+        StringBuilder title = new StringBuilder(type);
+        if (!message.isEmpty()) {
+            title.append(": ").append(message);
+        }
+        topFrame(e).ifPresent(f -> title.append(" at ").append(f));
+        return title.toString();
+    }
+
+    private static Optional<String> topFrame(ExceptionInfo e) {
+        List<String> frames = significantFrames(e.frames());
+        if (frames.isEmpty()) {
+            return Optional.empty();
+        }
+        String f = frames.get(0);
+        int method = f.lastIndexOf('.');
+        int pkg = f.lastIndexOf('.', method - 1);
+        return Optional.of(f.substring(pkg + 1));
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,7 @@
+package io.tocsin.heartbeat;
+
+public enum InstanceStatus {
+    UP,
+    DOWN,
+    STOPPED
+}

@@ -1,0 +1,63 @@
+package io.tocsin.topology;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every topic of the contract, named once from the configured prefix, with the settings the app creates it with.
+ * The input topics use broker append time, so a skewed agent clock is never refused and heartbeat silence is measured
+ * on one clock.
+ */
+public record Topics(String prefix) {
+
+    private static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
+    private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
+
+    public String errors() {
+        return prefix + "errors";
+    }
+
+    public String heartbeats() {
+        return prefix + "heartbeats";
+    }
+
+    public String alerts() {
+        return prefix + "alerts";
+    }
+
+    public String errorGroups() {
+        return prefix + "error-groups";
+    }
+
+    public String instances() {
+        return prefix + "instances";
+    }
+
+    public String silences() {
+        return prefix + "silences";
+    }
+
+    public String alertsUndelivered() {
+        return prefix + "alerts-undelivered";
+    }
+
+    public String deadLetters() {
+        return prefix + "dead-letters";
+    }
+
+    /** What the app creates when a topic is missing. */
+    public List<Spec> specs() {
+        return List.of(
+                new Spec(errors(), APPEND_TIME),
+                new Spec(heartbeats(), APPEND_TIME),
+                new Spec(alerts(), Map.of()),
+                new Spec(errorGroups(), COMPACTED),
+                new Spec(instances(), COMPACTED),
+                new Spec(silences(), COMPACTED),
+                new Spec(alertsUndelivered(), Map.of()),
+                new Spec(deadLetters(), Map.of()));
+    }
+
+    public record Spec(String name, Map<String, String> configs) {
+    }
+}
