@@ -1,0 +1,94 @@
+package io.tocsin.topology;
+
+import io.tocsin.config.AppConfig;
+import io.tocsin.heartbeat.InputReadiness;
+import io.tocsin.model.Alert;
+import io.tocsin.model.EventCodec;
+import io.tocsin.model.InvalidEventException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The real {@link AlertTopology} under TopologyTestDriver, with typed access to its topics. */
+public final class TopologyFixture implements AutoCloseable {
+
+    public static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final Topics topics;
+    private final TestInputTopic<String, byte[]> errors;
+    private final TestInputTopic<String, byte[]> heartbeats;
+    private final TestOutputTopic<String, String> alerts;
+    private final EventCodec codec = new EventCodec();
+
+    public TopologyFixture(Map<String, String> settings) {
+        AppConfig config = AppConfig.fromMap(settings);
+        topics = new Topics(config.topicPrefix());
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tocsin-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tocsin-ttd-").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        driver = new TopologyTestDriver(AlertTopology.build(config, InputReadiness.ALWAYS), props, T0);
+        errors = driver.createInputTopic(topics.errors(), new StringSerializer(), new ByteArraySerializer());
+        heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
+        alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
+    }
+
+    public void error(String json, Instant recordTime) {
+        errors.pipeInput(null, json.getBytes(StandardCharsets.UTF_8), recordTime);
+    }
+
+    public void heartbeat(String json, Instant recordTime) {
+        heartbeats.pipeInput(null, json.getBytes(StandardCharsets.UTF_8), recordTime);
+    }
+
+    /** Advances the driver's wall clock one step at a time, so every punctuation fires. */
+    public void advanceWallClock(Duration total, Duration step) {
+        for (Duration done = Duration.ZERO; done.compareTo(total) < 0; done = done.plus(step)) {
+            driver.advanceWallClockTime(step);
+        }
+    }
+
+    public List<Alert> alerts() {
+        List<Alert> out = new ArrayList<>();
+        for (String json : alerts.readValuesToList()) {
+            try {
+                out.add(codec.parseAlert(json.getBytes(StandardCharsets.UTF_8)));
+            } catch (InvalidEventException e) {
+                throw new AssertionError("the topology wrote an unreadable alert: " + json, e);
+            }
+        }
+        return out;
+    }
+
+    public List<TestRecord<String, String>> deadLetters() {
+        return driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+
+    public List<TestRecord<String, String>> registry() {
+        return driver.createOutputTopic(topics.instances(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
