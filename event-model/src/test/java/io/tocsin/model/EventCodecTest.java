@@ -1,0 +1,91 @@
+package io.tocsin.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+    private final EventCodec codec = new EventCodec();
+
+    private static final String EXCEPTION = """
+            {"type":"exception","version":1,"id":"9b1f","timestamp":"2026-11-24T08:00:00.123Z",
+             "service":"orders","instance":"orders-7f9c","environment":"prod","category":"RUNTIME",
+             "exception":{"type":"java.lang.IllegalStateException","message":"order 123 not found",
+               "frames":[{"className":"com.acme.OrderService","method":"find","file":"OrderService.java","line":42,"inApp":true},
+                         {"className":"com.acme.Gen","method":"x","file":null,"inApp":false}],
+               "cause":{"type":"java.io.IOException","message":null,"frames":[]}},
+             "request":{"method":"GET","url":"/orders/123"},
+             "tags":{"region":"eu"},"fingerprint":null,"count":1,"someFutureField":{"a":1}}
+            """;
+
+    private static final String HEARTBEAT = """
+            {"type":"heartbeat","version":1,"timestamp":"2026-11-24T08:00:03.000+01:00","service":"chat","instance":"chat-1",
+             "environment":"prod","address":"10.0.0.5:8080","intervalMs":3000,"status":"UP","load":{"connections":123,"cpu":0.5}}
+            """;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldReadTheContractsExceptionEventAndIgnoreUnknownFields() throws Exception {
+        ExceptionEvent e = codec.parseException(bytes(EXCEPTION));
+
+        assertThat(e.timestamp()).isEqualTo(Instant.parse("2026-11-24T08:00:00.123Z"));
+        assertThat(e.key()).isEqualTo("orders/orders-7f9c");
+        assertThat(e.exception().frames()).hasSize(2);
+        assertThat(e.exception().frames().get(1).line()).isNull();
+        assertThat(e.exception().cause().type()).isEqualTo("java.io.IOException");
+        assertThat(e.request().url()).isEqualTo("/orders/123");
+        assertThat(e.count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRoundTripAnExceptionEvent() throws Exception {
+        ExceptionEvent e = codec.parseException(bytes(EXCEPTION));
+
+        assertThat(codec.parseException(codec.write(e))).isEqualTo(e);
+    }
+
+    @Test
+    void shouldReadAHeartbeatWithAnOffsetTimestampKeepingLoadOrder() throws Exception {
+        HeartbeatEvent h = codec.parseHeartbeat(bytes(HEARTBEAT));
+
+        assertThat(h.timestamp()).isEqualTo(Instant.parse("2026-11-24T07:00:03Z"));
+        assertThat(h.load().keySet()).containsExactly("connections", "cpu");
+        assertThat(h.status()).isEqualTo(HeartbeatEvent.Status.UP);
+    }
+
+    @Test
+    void shouldNameTheMissingOrBadField() {
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"id\":\"9b1f\",", ""))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("'id'");
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"className\":\"com.acme.Gen\",", ""))))
+                .hasMessageContaining("exception.frames[1].className");
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"version\":1", "\"version\":2"))))
+                .hasMessageContaining("unsupported major version 2");
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("2026-11-24T08:00:00.123Z", "24/11/2026"))))
+                .hasMessageContaining("'timestamp'");
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"count\":1", "\"count\":0"))))
+                .hasMessageContaining("'count'");
+        assertThatThrownBy(() -> codec.parseHeartbeat(bytes(HEARTBEAT.replace("\"UP\"", "\"SLEEPY\""))))
+                .hasMessageContaining("'status'");
+        assertThatThrownBy(() -> codec.parseHeartbeat(bytes(HEARTBEAT.replace("\"intervalMs\":3000", "\"intervalMs\":\"3s\""))))
+                .hasMessageContaining("'intervalMs'");
+        assertThatThrownBy(() -> codec.parseHeartbeat(bytes(HEARTBEAT.replace("\"service\":\"chat\"", "\"service\":\"a/b\""))))
+                .hasMessageContaining("'/'");
+        assertThatThrownBy(() -> codec.parseEvent(bytes("[1,2]"))).hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> codec.parseEvent(bytes("{\"type\":\"metric\"}"))).hasMessageContaining("'type'");
+    }
+
+    @Test
+    void shouldGiveDeterministicAlertIdsThatDependOnEveryPart() {
+        assertThat(Alert.idOf("ERROR", "fp", 1L, 2)).isEqualTo(Alert.idOf("ERROR", "fp", 1L, 2)).hasSize(32)
+                .isNotEqualTo(Alert.idOf("ERROR", "fp", 1L, 3));
+        assertThat(Alert.idOf("ab", "c")).isNotEqualTo(Alert.idOf("a", "bc"));
+    }
+}

@@ -1,0 +1,88 @@
+package io.tocsin.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class TocsinAgentTest {
+
+    private static AgentConfig config(String bootstrap, int queue) {
+        return AgentConfig.load(Map.of("service", "host-app", "environment", "test", "bootstrap.servers", bootstrap,
+                "queue.capacity", String.valueOf(queue)), new Properties(), Map.of());
+    }
+
+    @Test
+    @Timeout(20)
+    void shouldStartCaptureAndCloseWhenTheBootstrapHostDoesNotResolve() {
+        TocsinAgent agent = TocsinAgent.start(config("no-such-host.invalid:9092", 100));
+        for (int i = 0; i < 1000; i++) {
+            agent.capture(new IllegalStateException("boom " + i));
+        }
+        long t0 = System.nanoTime();
+        agent.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(agent.counters().captured()).isEqualTo(1000);
+        assertThat(agent.counters().sent()).isZero();
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRefuseAndCountWhenTheQueueIsFullRatherThanWait() {
+        TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                agent.capture(new IllegalStateException("storm"));
+            }
+
+            assertThat(agent.counters().captured()).isEqualTo(100_000);
+            assertThat(agent.counters().droppedQueueFull()).isPositive();
+            await("every capture accounted for").atMost(Duration.ofSeconds(40)).until(() ->
+                    agent.counters().droppedQueueFull() + agent.counters().droppedSendFailed() == 100_000);
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
+    void shouldNeverThrowIntoTheCaller() {
+        TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
+        try {
+            agent.capture(null);
+            agent.capture(new RuntimeException() {
+                @Override
+                public String getMessage() {
+                    throw new IllegalStateException("hostile getMessage");
+                }
+            });
+            agent.loadFigure("broken", () -> {
+                throw new IllegalStateException("hostile load figure");
+            });
+        } finally {
+            agent.close();
+        }
+        assertThat(agent.counters().captured()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldMarkFramesInAppByPackagePrefix() {
+        EventFactory events = new EventFactory(config("127.0.0.1:1", 10).withInAppPackages(List.of("io.tocsin.agent")));
+        IllegalStateException cause = new IllegalStateException("inner");
+        RuntimeException outer = new RuntimeException("outer", cause);
+        cause.initCause(null);
+
+        var event = events.exception(outer, Capture.request("GET", "/orders/1").withCategory("BUSINESS"), 0);
+
+        assertThat(event.exception().frames().get(0).inApp()).isTrue();
+        assertThat(event.exception().frames()).anyMatch(f -> !f.inApp());
+        assertThat(event.exception().cause().type()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(event.request().url()).isEqualTo("/orders/1");
+        assertThat(event.category()).isEqualTo("BUSINESS");
+    }
+}

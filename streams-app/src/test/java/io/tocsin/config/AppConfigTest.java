@@ -1,0 +1,70 @@
+package io.tocsin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tocsin.model.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldUseTheContractsDefaults() {
+        AppConfig c = AppConfig.defaults();
+
+        assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(c.topicPrefix()).isEqualTo("tocsin.");
+        assertThat(c.errorAlertLimit()).isEqualTo(5);
+        assertThat(c.errorAlertWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.slackWebhookUrl()).isEmpty();
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideTheFileAndWarnAboutUnknownVariables() throws Exception {
+        Path file = dir.resolve("tocsin.properties");
+        Files.writeString(file, "error.alert.limit=3\nheartbeat.timeout=20s\nkafka.security.protocol=SSL\n");
+        List<String> warnings = new ArrayList<>();
+
+        AppConfig c = AppConfig.load(file, Map.of("TOCSIN_HEARTBEAT_TIMEOUT", "5s", "TOCSIN_SERVICE", "agent-key"), warnings::add);
+
+        assertThat(c.errorAlertLimit()).isEqualTo(3);
+        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.kafka()).containsEntry("security.protocol", "SSL");
+        assertThat(warnings).singleElement().asString().contains("TOCSIN_SERVICE");
+    }
+
+    @Test
+    void shouldFailFastNamingTheKey() throws Exception {
+        Path file = dir.resolve("bad.properties");
+        Files.writeString(file, "error.alert.limt=3\n");
+
+        assertThatThrownBy(() -> AppConfig.load(file, Map.of(), w -> { })).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("error.alert.limt").hasMessageContaining("unknown key");
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("TOCSIN_ERROR_ALERT_WINDOW", "forever"), w -> { }))
+                .hasMessageContaining("error.alert.window");
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("TOCSIN_SLACK_WEBHOOK_URL", "hooks.example/x"), w -> { }))
+                .hasMessageContaining("slack.webhook.url");
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("TOCSIN_SLACK_TOKEN", "xoxb-1"), w -> { }))
+                .hasMessageContaining("slack.channel");
+    }
+
+    @Test
+    void shouldMaskSecretsWhenDescribed() {
+        AppConfig c = AppConfig.fromMap(Map.of("slack.webhook.url", "https://hooks.example/T000/B000/secret",
+                "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"p\";"));
+
+        assertThat(c.describe().toString()).doesNotContain("secret").doesNotContain("password=");
+    }
+}

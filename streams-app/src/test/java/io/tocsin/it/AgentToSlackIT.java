@@ -1,0 +1,130 @@
+package io.tocsin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tocsin.agent.AgentConfig;
+import io.tocsin.agent.TocsinAgent;
+import io.tocsin.app.KafkaClients;
+import io.tocsin.app.TocsinApp;
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.config.AppConfig;
+import io.tocsin.model.EventCodec;
+import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.topology.Topics;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The walking skeleton end to end on a real broker: the agent captures exceptions in this JVM, the app groups and
+ * throttles them, and the notifier posts to a real local HTTP server standing in for the Slack webhook.
+ */
+@Timeout(120)
+class AgentToSlackIT {
+
+    private static final Pattern ALERT_ID = Pattern.compile("tocsin:([0-9a-f]{32})");
+
+    private static EmbeddedKafkaBroker broker;
+    private static RecordingSlack slack;
+    private static TocsinApp app;
+    private static AppConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = EmbeddedKafkaBroker.startOnFreePort();
+        slack = new RecordingSlack();
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("state.dir", Files.createTempDirectory("tocsin-it-").toString());
+        settings.put("http.port", "0");
+        settings.put("heartbeat.timeout", "3s");
+        settings.put("slack.webhook.url", slack.webhookUrl());
+        config = AppConfig.fromMap(settings);
+        app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+        await("streams RUNNING").atMost(Duration.ofSeconds(60))
+                .until(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (slack != null) {
+            slack.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void sevenIdenticalCapturedExceptionsBecomeFiveSlackPostsEachCarryingItsAlertId() {
+        AgentConfig agentConfig = AgentConfig.of("it-orders", "prod", broker.bootstrapServers())
+                .withInstance("it-orders-1").withInAppPackages(List.of("io.tocsin.it"));
+        try (TocsinAgent agent = TocsinAgent.start(agentConfig)) {
+            for (int i = 0; i < 7; i++) {
+                agent.capture(failingLookup(1000 + i));
+            }
+            await("5 posts for it-orders").atMost(Duration.ofSeconds(60))
+                    .until(() -> slack.postsContaining("it-orders").size() >= 5);
+        }
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+
+        List<RecordingSlack.Post> posts = slack.postsContaining("it-orders");
+        assertThat(posts).hasSize(5);
+        assertThat(posts).map(p -> alertId(p.body())).doesNotHaveDuplicates().allMatch(id -> id.length() == 32);
+        assertThat(posts).allSatisfy(p -> assertThat(p.body()).contains("IllegalStateException").contains("order &lt;n&gt; not found"));
+    }
+
+    @Test
+    void anInstanceThatStopsHeartbeatingGivesOneDownPost() throws Exception {
+        Topics topics = new Topics(config.topicPrefix());
+        EventCodec codec = new EventCodec();
+        Instant lastBeat;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config))) {
+            for (int i = 0; i < 3; i++) {
+                HeartbeatEvent beat = new HeartbeatEvent("heartbeat", 1, Instant.now(), "it-chat", "it-chat-1", "prod",
+                        "127.0.0.1:9", 500, HeartbeatEvent.Status.UP, Map.of("connections", 3.0));
+                producer.send(new ProducerRecord<>(topics.heartbeats(), beat.key(), codec.write(beat))).get();
+                Thread.sleep(500);
+            }
+            lastBeat = Instant.now();
+        }
+
+        await("down post").atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("it-chat-1").isEmpty());
+        Duration latency = Duration.between(lastBeat, slack.postsContaining("it-chat-1").get(0).at());
+        await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+
+        assertThat(slack.postsContaining("it-chat-1")).singleElement()
+                .satisfies(p -> assertThat(p.body()).contains("INSTANCE_DOWN"));
+        assertThat(latency).isLessThan(Duration.ofSeconds(3 + 2));
+    }
+
+    private static String alertId(String body) {
+        Matcher m = ALERT_ID.matcher(body);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static IllegalStateException failingLookup(int orderId) {
+        try {
+            throw new IllegalStateException("order " + orderId + " not found");
+        } catch (IllegalStateException e) {
+            return e;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.tocsin.it;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
+
+/** A real local HTTP server standing in for a Slack incoming webhook; records every POST it accepts. */
+public final class RecordingSlack implements AutoCloseable {
+
+    public record Post(Instant at, String path, String body) {
+    }
+
+    private final HttpServer server;
+    private final List<Post> accepted = new CopyOnWriteArrayList<>();
+    private final List<Post> refused = new CopyOnWriteArrayList<>();
+    private volatile IntSupplier status = () -> 200;
+
+    public RecordingSlack() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int code = status.getAsInt();
+            Post post = new Post(Instant.now(), ex.getRequestURI().getPath(), body);
+            (code == 200 ? accepted : refused).add(post);
+            byte[] reply = (code == 200 ? "ok" : "error").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(code, reply.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(reply);
+            }
+        });
+        server.start();
+    }
+
+    public String webhookUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** The status code the next posts get (200 accepts). */
+    public void answer(IntSupplier statusCode) {
+        this.status = statusCode;
+    }
+
+    public List<Post> posts() {
+        return new ArrayList<>(accepted);
+    }
+
+    public List<Post> refused() {
+        return new ArrayList<>(refused);
+    }
+
+    public List<Post> postsContaining(String text) {
+        return accepted.stream().filter(p -> p.body().contains(text)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
