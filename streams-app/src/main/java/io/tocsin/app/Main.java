@@ -113,29 +113,32 @@ public final class Main {
         }
     }
 
-    @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run only the embedded single-node KRaft broker, on bootstrap.servers.")
-    static final class Broker extends Service {
+    /** Verbs that start the embedded broker: they share --config and --data-dir. */
+    abstract static class WithBroker extends Service {
         @CommandLine.Mixin ConfigOption options = new ConfigOption();
         @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts (default: a temporary directory removed at exit)")
         Path dataDir;
 
+        AppConfig startBroker() {
+            AppConfig config = options.load();
+            startBroker(config, dataDir);
+            return config;
+        }
+    }
+
+    @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run only the embedded single-node KRaft broker, on bootstrap.servers.")
+    static final class Broker extends WithBroker {
         @Override
         void start() {
-            startBroker(options.load(), dataDir);
+            startBroker();
         }
     }
 
     @Command(name = "dev", mixinStandardHelpOptions = true, description = "Embedded broker and the app in one process.")
-    static final class Dev extends Service {
-        @CommandLine.Mixin ConfigOption options = new ConfigOption();
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts")
-        Path dataDir;
-
+    static final class Dev extends WithBroker {
         @Override
         void start() {
-            AppConfig config = options.load();
-            startBroker(config, dataDir);
-            startApp(config);
+            startApp(startBroker());
         }
     }
 
@@ -150,15 +153,10 @@ public final class Main {
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true, description = "dev plus built-in sample services: error and down alerts within 60 s.")
-    static final class Demo extends Service {
-        @CommandLine.Mixin ConfigOption options = new ConfigOption();
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "keep broker data here across restarts")
-        Path dataDir;
-
+    static final class Demo extends WithBroker {
         @Override
         void start() {
-            AppConfig config = options.load();
-            startBroker(config, dataDir);
+            AppConfig config = startBroker();
             startApp(config);
             keep(DemoTraffic.start(config, System.out));
         }
