@@ -6,5 +6,7 @@ public enum AlertKind {
     INSTANCE_DOWN,
     INSTANCE_UP,
     SERVICE_DOWN,
-    SERVICE_UP
+    SERVICE_UP,
+    /** An instance that keeps going down and up, reported once instead of as a storm. */
+    INSTANCE_FLAPPING
 }

@@ -27,17 +27,13 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final KafkaStreams streams;
-    private final PrometheusMeterRegistry metrics;
-    private final InstancesQuery instances;
     private final ObjectMapper mapper;
+    private KafkaStreams streams;
+    private PrometheusMeterRegistry metrics;
+    private InstancesQuery instances;
 
-    private HttpApi(HttpServer server, KafkaStreams streams, PrometheusMeterRegistry metrics, InstancesQuery instances,
-                    ObjectMapper mapper) {
+    private HttpApi(HttpServer server, ObjectMapper mapper) {
         this.server = server;
-        this.streams = streams;
-        this.metrics = metrics;
-        this.instances = instances;
         this.mapper = mapper;
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "tocsin-http");
@@ -47,18 +43,23 @@ public final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
     }
 
-    public static HttpApi start(int port, KafkaStreams streams, PrometheusMeterRegistry metrics,
-                                InstancesQuery instances, ObjectMapper mapper) {
+    /** Binds the port first: with {@code http.port=0} the real port must be known before Kafka Streams starts. */
+    public static HttpApi bind(int port, ObjectMapper mapper) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 64);
-            HttpApi api = new HttpApi(server, streams, metrics, instances, mapper);
-            api.routes();
-            server.start();
-            LOG.info("HTTP API on port {}", server.getAddress().getPort());
-            return api;
+            return new HttpApi(HttpServer.create(new InetSocketAddress(port), 64), mapper);
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on http.port " + port + ": " + e.getMessage(), e);
         }
+    }
+
+    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, InstancesQuery instancesQuery) {
+        this.streams = kafkaStreams;
+        this.metrics = registry;
+        this.instances = instancesQuery;
+        routes();
+        server.start();
+        LOG.info("HTTP API on port {}", port());
+        return this;
     }
 
     public int port() {
@@ -85,10 +86,11 @@ public final class HttpApi implements AutoCloseable {
         Map<String, String> q = query(ex);
         String path = ex.getRequestURI().getPath();
         try {
+            InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"));
             if (path.equals("/api/instances") || path.equals("/api/instances/")) {
-                json(ex, 200, instances.live(q.get("service"), q.get("environment"), q.get("load")));
+                json(ex, 200, InstancesQuery.LOCAL_SCOPE.equals(q.get("scope")) ? instances.local(filter) : instances.live(filter));
             } else if (path.equals("/api/instances/best")) {
-                var best = instances.best(q.get("service"), q.get("environment"), q.get("load"));
+                var best = instances.best(filter);
                 if (best.isPresent()) {
                     json(ex, 200, best.get());
                 } else {

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 
 /** Client properties for every Kafka client the app makes, with the {@code kafka.*} pass-through applied last. */
 public final class KafkaClients {
@@ -23,8 +24,9 @@ public final class KafkaClients {
         return p;
     }
 
-    public static Properties streams(AppConfig config) {
+    public static Properties streams(AppConfig config, HostInfo applicationServer) {
         Properties p = common(config);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer.host() + ":" + applicationServer.port());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -8,19 +8,22 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * Caught up means this client's consumer has fetched its heartbeat partition to within {@value #MAX_LAG} records of
- * its end, by the consumer's own {@code records-lag} metric. No metric yet (before the first fetch) means not
- * caught up.
+ * Caught up means: the monitor's own partition of the by-service repartition topic, and every partition of the
+ * heartbeat input this client reads, are fetched to within {@value #MAX_LAG} records of their end, by the consumers'
+ * own {@code records-lag} metrics. No metric yet for the monitor's partition (before its first fetch) means not
+ * caught up. Input partitions read by another client are that client's to catch up with.
  */
 final class LiveInputReadiness implements InputReadiness {
 
     private static final double MAX_LAG = 10;
 
-    private final String topic;
+    private final String inputTopic;
+    private final String monitorTopic;
     private final AtomicReference<KafkaStreams> streams = new AtomicReference<>();
 
-    LiveInputReadiness(String topic) {
-        this.topic = topic;
+    LiveInputReadiness(String inputTopic, String monitorTopic) {
+        this.inputTopic = inputTopic;
+        this.monitorTopic = monitorTopic;
     }
 
     void attach(KafkaStreams kafkaStreams) {
@@ -33,18 +36,28 @@ final class LiveInputReadiness implements InputReadiness {
         if (s == null) {
             return false;
         }
-        String p = String.valueOf(partition);
-        String tagged = topic.replace('.', '_');
+        boolean monitorSeen = false;
         for (Map.Entry<MetricName, ? extends Metric> m : s.metrics().entrySet()) {
             MetricName name = m.getKey();
-            if ("records-lag".equals(name.name()) && p.equals(name.tags().get("partition"))
-                    && (topic.equals(name.tags().get("topic")) || tagged.equals(name.tags().get("topic")))) {
-                Object value = m.getValue().metricValue();
-                if (value instanceof Number n && !Double.isNaN(n.doubleValue()) && n.doubleValue() <= MAX_LAG) {
-                    return true;
-                }
+            if (!"records-lag".equals(name.name())) {
+                continue;
             }
+            String topic = name.tags().get("topic");
+            boolean monitor = is(topic, monitorTopic) && String.valueOf(partition).equals(name.tags().get("partition"));
+            if (!monitor && !is(topic, inputTopic)) {
+                continue;
+            }
+            Object value = m.getValue().metricValue();
+            if (!(value instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() > MAX_LAG) {
+                return false;
+            }
+            monitorSeen |= monitor;
         }
-        return false;
+        return monitorSeen;
+    }
+
+    /** Consumer metrics have named topics with '.' replaced by '_'. */
+    private static boolean is(String tag, String topic) {
+        return topic.equals(tag) || topic.replace('.', '_').equals(tag);
     }
 }

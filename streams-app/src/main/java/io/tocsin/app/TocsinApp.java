@@ -19,6 +19,7 @@ import java.util.Random;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +49,14 @@ public final class TocsinApp implements AutoCloseable {
     public static TocsinApp start(AppConfig config, PrintStream console) {
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
-        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats());
+        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats(),
+                config.applicationId() + "-" + AlertTopology.HEARTBEATS_BY_SERVICE + "-repartition");
         Topology topology = AlertTopology.build(config, readiness);
         LOG.debug("topology:\n{}", topology.describe());
 
-        KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config));
+        HttpApi http = HttpApi.bind(config.httpPort(), new EventCodec().mapper());
+        HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
+        KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config, self));
         readiness.attach(streams);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -67,7 +71,7 @@ public final class TocsinApp implements AutoCloseable {
         AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), KafkaClients.producer(config),
                 topics.alerts(), topics.alertsUndelivered(), sink,
                 new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()), metrics).start();
-        HttpApi http = HttpApi.start(config.httpPort(), streams, metrics, new InstancesQuery(streams), new EventCodec().mapper());
+        http.serve(streams, metrics, new InstancesQuery(streams, self, new EventCodec().mapper()));
         return new TocsinApp(streams, notifier, http, streamsMetrics, sink.describe());
     }
 

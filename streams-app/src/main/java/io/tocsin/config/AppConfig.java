@@ -1,5 +1,6 @@
 package io.tocsin.config;
 
+import io.tocsin.heartbeat.HeartbeatRules;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.Durations;
 import io.tocsin.model.Settings;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.PunctuationType;
 
 /**
  * The streams app's typed configuration. Built from a properties file overlaid with {@code TOCSIN_*} environment
@@ -31,8 +33,7 @@ public record AppConfig(
         int httpPort,
         int errorAlertLimit,
         Duration errorAlertWindow,
-        Duration heartbeatTimeout,
-        Duration heartbeatCheckInterval,
+        HeartbeatRules heartbeat,
         Duration eventMaxFuture,
         int topicPartitions,
         short topicReplicationFactor,
@@ -41,6 +42,7 @@ public record AppConfig(
         Optional<String> slackToken,
         Optional<String> slackChannel,
         String slackApiUrl,
+        Optional<String> applicationServer,
         Map<String, String> kafka) {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -52,6 +54,14 @@ public record AppConfig(
     public static final String ERROR_ALERT_WINDOW = "error.alert.window";
     public static final String HEARTBEAT_TIMEOUT = "heartbeat.timeout";
     public static final String HEARTBEAT_CHECK_INTERVAL = "heartbeat.check-interval";
+    public static final String HEARTBEAT_GROUP_MIN = "heartbeat.group.min";
+    public static final String HEARTBEAT_GROUP_WAIT = "heartbeat.group.wait";
+    public static final String HEARTBEAT_FLAP_COUNT = "heartbeat.flap.count";
+    public static final String HEARTBEAT_FLAP_WINDOW = "heartbeat.flap.window";
+    public static final String HEARTBEAT_RETENTION = "heartbeat.retention";
+    /** {@code heartbeat.timeout.<service>}: a service's own timeout (file only: service names do not survive env-var naming). */
+    public static final String HEARTBEAT_SERVICE_TIMEOUT_PREFIX = "heartbeat.timeout.";
+    public static final String APPLICATION_SERVER = "application.server";
     public static final String EVENT_MAX_FUTURE = "event.max-future";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication-factor";
@@ -65,7 +75,8 @@ public record AppConfig(
     /** Every key this app reads, besides the {@code kafka.*} pass-through. */
     public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, APPLICATION_ID, STATE_DIR,
             HTTP_PORT, ERROR_ALERT_LIMIT, ERROR_ALERT_WINDOW, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
-            EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
+            HEARTBEAT_GROUP_MIN, HEARTBEAT_GROUP_WAIT, HEARTBEAT_FLAP_COUNT, HEARTBEAT_FLAP_WINDOW, HEARTBEAT_RETENTION,
+            APPLICATION_SERVER, EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
             SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL);
 
     private static final List<String> SECRET_WORDS = List.of("token", "password", "secret", "webhook", "jaas");
@@ -113,7 +124,7 @@ public record AppConfig(
     }
 
     private static void requireKnown(String key) {
-        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX)) {
+        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)) {
             throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", KEYS) + ", kafka.*)");
         }
     }
@@ -134,8 +145,7 @@ public record AppConfig(
                 s.intValue(HTTP_PORT, 8080, 0, 65535),
                 s.intValue(ERROR_ALERT_LIMIT, 5, 1, 10_000),
                 s.duration(ERROR_ALERT_WINDOW, Duration.ofHours(1), Duration.ofSeconds(1)),
-                s.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(500)),
-                s.duration(HEARTBEAT_CHECK_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10)),
+                heartbeatRules(s),
                 s.duration(EVENT_MAX_FUTURE, Duration.ofMinutes(5), Duration.ZERO),
                 s.intValue(TOPIC_PARTITIONS, 3, 1, 10_000),
                 (short) s.intValue(TOPIC_REPLICATION_FACTOR, -1, -1, 32),
@@ -144,7 +154,27 @@ public record AppConfig(
                 s.get(SLACK_TOKEN),
                 s.get(SLACK_CHANNEL),
                 url(s, SLACK_API_URL).orElse("https://slack.com/api/"),
+                s.get(APPLICATION_SERVER),
                 kafka);
+    }
+
+    private static HeartbeatRules heartbeatRules(Settings s) {
+        Map<String, Duration> perService = new TreeMap<>();
+        for (String key : s.asMap().keySet()) {
+            if (key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)) {
+                perService.put(key.substring(HEARTBEAT_SERVICE_TIMEOUT_PREFIX.length()), s.duration(key, null, Duration.ofMillis(500)));
+            }
+        }
+        return new HeartbeatRules(
+                s.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(500)),
+                perService,
+                s.duration(HEARTBEAT_CHECK_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10)),
+                PunctuationType.WALL_CLOCK_TIME,
+                s.intValue(HEARTBEAT_GROUP_MIN, 3, 2, 100_000),
+                s.duration(HEARTBEAT_GROUP_WAIT, Duration.ofSeconds(1), Duration.ZERO),
+                s.intValue(HEARTBEAT_FLAP_COUNT, 3, 1, 1000),
+                s.duration(HEARTBEAT_FLAP_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(1)),
+                s.duration(HEARTBEAT_RETENTION, Duration.ofDays(7), Duration.ofSeconds(1)));
     }
 
     private static String topicPrefix(Settings s) {
@@ -182,12 +212,6 @@ public record AppConfig(
         }
     }
 
-    public AppConfig withBootstrapServers(String servers) {
-        return new AppConfig(servers, topicPrefix, applicationId, stateDir, httpPort, errorAlertLimit, errorAlertWindow,
-                heartbeatTimeout, heartbeatCheckInterval, eventMaxFuture, topicPartitions, topicReplicationFactor,
-                streamThreads, slackWebhookUrl, slackToken, slackChannel, slackApiUrl, kafka);
-    }
-
     /** The effective configuration as key=value lines, secrets masked (for check-config and the start-up log). */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -198,8 +222,15 @@ public record AppConfig(
         out.put(HTTP_PORT, String.valueOf(httpPort));
         out.put(ERROR_ALERT_LIMIT, String.valueOf(errorAlertLimit));
         out.put(ERROR_ALERT_WINDOW, Durations.format(errorAlertWindow));
-        out.put(HEARTBEAT_TIMEOUT, Durations.format(heartbeatTimeout));
-        out.put(HEARTBEAT_CHECK_INTERVAL, Durations.format(heartbeatCheckInterval));
+        out.put(HEARTBEAT_TIMEOUT, Durations.format(heartbeat.timeout()));
+        heartbeat.serviceTimeouts().forEach((service, t) -> out.put(HEARTBEAT_SERVICE_TIMEOUT_PREFIX + service, Durations.format(t)));
+        out.put(HEARTBEAT_CHECK_INTERVAL, Durations.format(heartbeat.checkInterval()));
+        out.put(HEARTBEAT_GROUP_MIN, String.valueOf(heartbeat.groupMin()));
+        out.put(HEARTBEAT_GROUP_WAIT, Durations.format(heartbeat.groupWait()));
+        out.put(HEARTBEAT_FLAP_COUNT, String.valueOf(heartbeat.flapCount()));
+        out.put(HEARTBEAT_FLAP_WINDOW, Durations.format(heartbeat.flapWindow()));
+        out.put(HEARTBEAT_RETENTION, Durations.format(heartbeat.retention()));
+        out.put(APPLICATION_SERVER, applicationServer.orElse("(127.0.0.1:<http port>)"));
         out.put(EVENT_MAX_FUTURE, Durations.format(eventMaxFuture));
         out.put(TOPIC_PARTITIONS, String.valueOf(topicPartitions));
         out.put(TOPIC_REPLICATION_FACTOR, String.valueOf(topicReplicationFactor));

@@ -77,6 +77,7 @@ public final class SlackMessage {
             case ERROR, ERROR_DIGEST -> ":rotating_light:";
             case INSTANCE_DOWN, SERVICE_DOWN -> ":red_circle:";
             case INSTANCE_UP, SERVICE_UP -> ":large_green_circle:";
+            case INSTANCE_FLAPPING -> ":warning:";
         };
     }
 }

@@ -50,7 +50,7 @@ public final class DemoTraffic implements AutoCloseable {
         DemoTraffic demo = new DemoTraffic(config);
         out.println("Demo: 'demo-orders' throws the same IllegalStateException every 2 s (expect " + config.errorAlertLimit()
                 + " ERROR alerts, then quiet); 'demo-chat-2' stops heartbeating after " + SILENT_AFTER_S
-                + " s (expect one INSTANCE_DOWN about " + config.heartbeatTimeout().toSeconds() + " s later).");
+                + " s (expect one INSTANCE_DOWN about " + config.heartbeat().timeout().toSeconds() + " s later).");
         long start = System.currentTimeMillis();
         demo.scheduler.scheduleAtFixedRate(demo::throwOrderError, 1, 2, TimeUnit.SECONDS);
         demo.scheduler.scheduleAtFixedRate(() -> {

@@ -8,8 +8,12 @@ import io.tocsin.model.HeartbeatEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,27 +23,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Tracks the last heartbeat of every instance (by record time, i.e. broker append time) and reports silence.
+ * Input is partitioned by service, so one task sees every instance of a service.
  *
- * <p>A dead process cannot report its own death, so detection runs on a wall-clock punctuation that checks every
- * instance on every tick, and works when every instance is silent at once. One {@code INSTANCE_DOWN} per outage, its
- * id derived from the instance and its last heartbeat; one {@code INSTANCE_UP} on the first heartbeat after it. A
- * task gives no verdict until its input has caught up and an instance's timeout has passed since the task started,
- * so a restart or rebalance never turns backlog into false alarms. {@code STOPPING} deregisters without an alert.
+ * <p>A dead process cannot report its own death, so detection runs on a punctuation (wall clock in live mode) that
+ * checks every instance on every tick and works when everything is silent at once. A fresh outage waits
+ * {@code groupWait} for others of its service: {@code groupMin} or more become one {@code SERVICE_DOWN}, fewer one
+ * {@code INSTANCE_DOWN} each; the recovery is reported the same way ({@code SERVICE_UP} once all are back). An
+ * instance that goes down more than {@code flapCount} times within {@code flapWindow} is reported once as flapping
+ * and stays quiet until stable. Alert ids derive from the instances and their last heartbeats, so a restart or a
+ * replay cannot double them. A task gives no verdict until its input has caught up and an instance's timeout has
+ * passed since the task started, so backlog after a restart or rebalance never becomes false alarms. {@code STOPPING}
+ * deregisters without an alert; down and stopped instances are dropped after {@code retention}.
  */
-public final class HeartbeatMonitorProcessor implements Processor<String, HeartbeatEvent, String, HeartbeatOutput> {
+public final class HeartbeatMonitorProcessor implements Processor<String, HeartbeatSignal, String, HeartbeatOutput> {
 
     private final String storeName;
-    private final Duration timeout;
-    private final Duration checkInterval;
+    private final HeartbeatRules rules;
     private final InputReadiness readiness;
     private ProcessorContext<String, HeartbeatOutput> context;
     private KeyValueStore<String, InstanceEntry> instances;
     private long startedAt;
 
-    public HeartbeatMonitorProcessor(String storeName, Duration timeout, Duration checkInterval, InputReadiness readiness) {
+    public HeartbeatMonitorProcessor(String storeName, HeartbeatRules rules, InputReadiness readiness) {
         this.storeName = storeName;
-        this.timeout = timeout;
-        this.checkInterval = checkInterval;
+        this.rules = rules;
         this.readiness = readiness;
     }
 
@@ -47,59 +54,178 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     public void init(ProcessorContext<String, HeartbeatOutput> context) {
         this.context = context;
         this.instances = context.getStateStore(storeName);
-        this.startedAt = context.currentSystemTimeMs();
-        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkSilence);
+        this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
+        context.schedule(rules.checkInterval(), rules.clock(), this::check);
     }
 
     @Override
-    public void process(Record<String, HeartbeatEvent> record) {
-        HeartbeatEvent beat = record.value();
-        if (beat == null) {
+    public void process(Record<String, HeartbeatSignal> record) {
+        HeartbeatSignal signal = record.value();
+        if (signal == null) {
+            return;
+        }
+        InstanceEntry previous = instances.get(signal.key());
+        if (signal.beat() == null) {
+            if (previous != null) {
+                update(previous.withLastFailure(signal.failure()), record.timestamp());
+            }
             return;
         }
         long at = record.timestamp();
-        InstanceEntry previous = instances.get(beat.key());
         if (previous != null && at < previous.lastHeartbeat().toEpochMilli()) {
             return;
         }
-        if (beat.status() == HeartbeatEvent.Status.STOPPING) {
-            update(entryOf(beat, at, InstanceStatus.STOPPED, at), at);
-            return;
-        }
+        HeartbeatEvent beat = signal.beat();
+        boolean stopping = beat.status() == HeartbeatEvent.Status.STOPPING;
         boolean wasUp = previous != null && previous.status() == InstanceStatus.UP;
-        InstanceEntry entry = entryOf(beat, at, InstanceStatus.UP, wasUp ? previous.since().toEpochMilli() : at);
-        if (previous != null && previous.status() == InstanceStatus.DOWN) {
-            emit(upAlert(previous, entry), at);
-        }
+        InstanceEntry entry = new InstanceEntry(beat.service(), beat.instance(), beat.environment(), beat.address(),
+                beat.intervalMs(), rules.timeoutMs(beat.service(), beat.intervalMs()),
+                stopping ? InstanceStatus.STOPPED : InstanceStatus.UP, Instant.ofEpochMilli(at),
+                Instant.ofEpochMilli(wasUp && !stopping ? previous.since().toEpochMilli() : at), beat.load(),
+                stopping ? null : previous == null ? null : previous.lastFailure(),
+                previous == null ? Outage.NONE : previous.outage().recovered());
         update(entry, at);
+        if (previous != null && previous.status() == InstanceStatus.DOWN) {
+            reportRecovery(previous, entry, at);
+        }
     }
 
-    private void checkSilence(long now) {
-        if (!readiness.caughtUp(context.taskId().partition())) {
+    /** One tick: detect new silence, announce outages whose group wait is over, end flapping, forget the long gone. */
+    private void check(long now) {
+        if (rules.clock() == PunctuationType.WALL_CLOCK_TIME && !readiness.caughtUp(context.taskId().partition())) {
             return;
         }
-        List<KeyValue<String, InstanceEntry>> silent = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceEntry> all = instances.all()) {
-            all.forEachRemaining(kv -> {
-                InstanceEntry e = kv.value;
-                if (e.status() == InstanceStatus.UP && now - startedAt >= e.timeoutMs()
-                        && now - e.lastHeartbeat().toEpochMilli() >= e.timeoutMs()) {
-                    silent.add(kv);
+        List<InstanceEntry> all = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        for (InstanceEntry e : all) {
+            if (e.status() == InstanceStatus.UP && now - startedAt >= e.timeoutMs()
+                    && now - e.lastHeartbeat().toEpochMilli() >= e.timeoutMs()) {
+                long downAt = e.lastHeartbeat().toEpochMilli() + e.timeoutMs();
+                update(e.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt))
+                        .withOutage(e.outage().down(downAt, rules.flapWindow().toMillis())), downAt);
+            }
+        }
+        announceOutages(now);
+        endFlapping(now);
+        forget(now, all);
+    }
+
+    private void announceOutages(long now) {
+        Map<String, List<InstanceEntry>> waiting = new TreeMap<>();
+        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.downUnannounced()) {
+                    waiting.computeIfAbsent(kv.value.service() + "\u0000" + kv.value.environment(), k -> new ArrayList<>()).add(kv.value);
                 }
             });
         }
-        for (KeyValue<String, InstanceEntry> kv : silent) {
-            InstanceEntry up = kv.value;
-            long downAt = up.lastHeartbeat().toEpochMilli() + up.timeoutMs();
-            emit(downAlert(up, downAt), downAt);
-            update(up.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt)), downAt);
+        for (List<InstanceEntry> group : waiting.values()) {
+            long first = group.stream().mapToLong(e -> e.since().toEpochMilli()).min().orElse(now);
+            if (now - first >= rules.groupWait().toMillis()) {
+                announce(group);
+            }
         }
     }
 
-    private InstanceEntry entryOf(HeartbeatEvent beat, long at, InstanceStatus status, long since) {
-        long effective = Math.max(timeout.toMillis(), 2 * beat.intervalMs() + 1000);
-        return new InstanceEntry(beat.service(), beat.instance(), beat.environment(), beat.address(), beat.intervalMs(),
-                effective, status, Instant.ofEpochMilli(at), Instant.ofEpochMilli(since), beat.load());
+    private void announce(List<InstanceEntry> group) {
+        List<InstanceEntry> steady = new ArrayList<>();
+        for (InstanceEntry e : group) {
+            if (e.outage().flapping() || e.outage().recentDowns().size() > rules.flapCount()) {
+                announceFlapping(e);
+            } else {
+                steady.add(e);
+            }
+        }
+        if (steady.size() >= rules.groupMin()) {
+            steady.sort(Comparator.comparing(InstanceEntry::instance));
+            Alert alert = serviceAlert(AlertKind.SERVICE_DOWN, steady, steady.get(steady.size() - 1).since().toEpochMilli(),
+                    Alert.idOf(AlertKind.SERVICE_DOWN, steady.get(0).service(), steady.get(0).environment(), steady.stream()
+                            .map(e -> e.instance() + "@" + e.lastHeartbeat().toEpochMilli()).collect(Collectors.joining(","))));
+            emit(alert);
+            steady.forEach(e -> update(e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)), alert.timestamp().toEpochMilli()));
+        } else {
+            for (InstanceEntry e : steady) {
+                Alert alert = downAlert(e);
+                emit(alert);
+                update(e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
+            }
+        }
+    }
+
+    private void announceFlapping(InstanceEntry e) {
+        long at = e.since().toEpochMilli();
+        if (!e.outage().flapping()) {
+            String text = e.outage().recentDowns().size() + " outages within " + Durations.format(rules.flapWindow())
+                    + "; down/up alerts are held until it has been stable for " + Durations.format(rules.flapWindow());
+            emit(alert(AlertKind.INSTANCE_FLAPPING, e, at, e.service() + "/" + e.instance() + " is flapping", text,
+                    Alert.idOf(AlertKind.INSTANCE_FLAPPING, e.key(), e.outage().recentDowns().get(0))));
+        }
+        update(e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
+    }
+
+    /** An instance that has not gone down for a whole flap window is stable again; if it is down now, that is an outage. */
+    private void endFlapping(long now) {
+        List<InstanceEntry> settled = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
+            it.forEachRemaining(kv -> {
+                Outage o = kv.value.outage();
+                if (o.flapping() && now - o.lastDown() >= rules.flapWindow().toMillis()) {
+                    settled.add(kv.value);
+                }
+            });
+        }
+        for (InstanceEntry e : settled) {
+            if (e.status() == InstanceStatus.DOWN) {
+                Alert alert = downAlert(e);
+                emit(alert);
+                update(e.withOutage(e.outage().stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
+            } else {
+                update(e.withOutage(e.outage().stable()), now);
+            }
+        }
+    }
+
+    private void forget(long now, List<InstanceEntry> seen) {
+        for (InstanceEntry e : seen) {
+            InstanceEntry current = instances.get(e.key());
+            if (current != null && current.status() != InstanceStatus.UP
+                    && now - current.since().toEpochMilli() >= rules.retention().toMillis()) {
+                instances.delete(current.key());
+                context.forward(new Record<>(current.key(), HeartbeatOutput.registry(null), now));
+            }
+        }
+    }
+
+    private void reportRecovery(InstanceEntry down, InstanceEntry back, long at) {
+        Outage o = down.outage();
+        if (o.alertId() == null || o.kind() == Outage.Kind.FLAPPING || o.flapping()) {
+            return;
+        }
+        if (o.kind() == Outage.Kind.INSTANCE) {
+            emit(upAlert(down, back));
+            return;
+        }
+        List<InstanceEntry> members = outageMembers(down.service(), o.alertId());
+        if (members.stream().noneMatch(m -> m.status() == InstanceStatus.DOWN)) {
+            members.sort(Comparator.comparing(InstanceEntry::instance));
+            emit(serviceAlert(AlertKind.SERVICE_UP, members, at, Alert.idOf(AlertKind.SERVICE_UP, o.alertId())));
+        }
+    }
+
+    /** Every instance of the service that took part in the outage: still down in it, or back from it. */
+    private List<InstanceEntry> outageMembers(String service, String outageId) {
+        List<InstanceEntry> members = new ArrayList<>();
+        try (KeyValueIterator<String, InstanceEntry> it = instances.prefixScan(service + "/", new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                Outage o = kv.value.outage();
+                if (outageId.equals(o.alertId()) || outageId.equals(o.recoveredFrom())) {
+                    members.add(kv.value);
+                }
+            });
+        }
+        return members;
     }
 
     private void update(InstanceEntry entry, long at) {
@@ -107,29 +233,45 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         context.forward(new Record<>(entry.key(), HeartbeatOutput.registry(entry), at));
     }
 
-    private void emit(Alert alert, long at) {
-        context.forward(new Record<>(alert.key(), HeartbeatOutput.alert(alert), at));
+    private void emit(Alert alert) {
+        context.forward(new Record<>(alert.key(), HeartbeatOutput.alert(alert), alert.timestamp().toEpochMilli()));
     }
 
-    private static Alert downAlert(InstanceEntry e, long downAt) {
+    private static Alert downAlert(InstanceEntry e) {
         String title = e.service() + "/" + e.instance() + " is down";
-        String text = "no heartbeat for " + Durations.format(Duration.ofMillis(e.timeoutMs())) + " (last at "
-                + e.lastHeartbeat() + (e.address() == null ? "" : " from " + e.address()) + ")";
-        return alert(AlertKind.INSTANCE_DOWN, e, downAt, title, text);
+        return alert(AlertKind.INSTANCE_DOWN, e, e.since().toEpochMilli(), title, silence(e),
+                Alert.idOf(AlertKind.INSTANCE_DOWN, e.key(), e.lastHeartbeat().toEpochMilli()));
     }
 
-    private static Alert upAlert(InstanceEntry down, InstanceEntry now) {
-        Duration downFor = Duration.between(down.lastHeartbeat(), now.lastHeartbeat());
-        String title = now.service() + "/" + now.instance() + " is back up";
+    private static Alert upAlert(InstanceEntry down, InstanceEntry back) {
+        Duration downFor = Duration.between(down.lastHeartbeat(), back.lastHeartbeat());
+        String title = back.service() + "/" + back.instance() + " is back up";
         String text = "heartbeats resumed after " + Durations.format(Duration.ofSeconds(downFor.toSeconds()))
                 + " of silence (last before at " + down.lastHeartbeat() + ")";
-        return alert(AlertKind.INSTANCE_UP, down, now.lastHeartbeat().toEpochMilli(), title, text);
+        return alert(AlertKind.INSTANCE_UP, down, back.lastHeartbeat().toEpochMilli(), title, text,
+                Alert.idOf(AlertKind.INSTANCE_UP, down.key(), down.lastHeartbeat().toEpochMilli()));
     }
 
-    /** Both alerts of one outage derive their ids from the last heartbeat before it: a restart or replay cannot double them. */
-    private static Alert alert(AlertKind kind, InstanceEntry e, long at, String title, String text) {
-        return new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf(kind, e.key(), e.lastHeartbeat().toEpochMilli()),
-                kind, e.key(), e.service(), e.environment(), e.instance(), Instant.ofEpochMilli(at), title, text,
-                null, null, null, null, 0, Alert.DEFAULT_ROUTE);
+    private static String silence(InstanceEntry e) {
+        return "no heartbeat for " + Durations.format(Duration.ofMillis(e.timeoutMs())) + " (last at " + e.lastHeartbeat()
+                + (e.address() == null ? "" : " from " + e.address()) + ")"
+                + (e.lastFailure() == null ? "" : "; last health check failure: " + e.lastFailure());
+    }
+
+    private static Alert serviceAlert(AlertKind kind, List<InstanceEntry> members, long at, String id) {
+        InstanceEntry first = members.get(0);
+        boolean down = kind == AlertKind.SERVICE_DOWN;
+        String title = first.service() + ": " + members.size() + " instances " + (down ? "down" : "back up");
+        String text = members.stream()
+                .map(e -> "• " + e.instance() + (down ? ": " + silence(e) : ": back, last beat " + e.lastHeartbeat()))
+                .collect(Collectors.joining("\n"));
+        return new Alert(Alert.TYPE, EventCodec.VERSION, id, kind, first.service(),
+                first.service(), first.environment(), null, Instant.ofEpochMilli(at), title, text, null, null, null, null, 0,
+                Alert.DEFAULT_ROUTE);
+    }
+
+    private static Alert alert(AlertKind kind, InstanceEntry e, long at, String title, String text, String id) {
+        return new Alert(Alert.TYPE, EventCodec.VERSION, id, kind, e.key(), e.service(), e.environment(), e.instance(),
+                Instant.ofEpochMilli(at), title, text, null, null, null, null, 0, Alert.DEFAULT_ROUTE);
     }
 }

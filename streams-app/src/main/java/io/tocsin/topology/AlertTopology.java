@@ -9,15 +9,21 @@ import io.tocsin.errors.Fingerprinter;
 import io.tocsin.errors.GroupedError;
 import io.tocsin.heartbeat.HeartbeatMonitorProcessor;
 import io.tocsin.heartbeat.HeartbeatOutput;
+import io.tocsin.heartbeat.HeartbeatRules;
+import io.tocsin.heartbeat.HeartbeatSignal;
 import io.tocsin.heartbeat.InputReadiness;
 import io.tocsin.heartbeat.InstanceEntry;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.HeartbeatEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -37,8 +43,9 @@ import org.apache.kafka.streams.state.Stores;
  * tocsin.errors ──parse──┬─ invalid ──────────────────────────────────────────────▶ tocsin.dead-letters
  *                        └─ fingerprint ─▶ repartition by fingerprint ─▶ throttle ─▶ tocsin.alerts
  * tocsin.heartbeats ─parse─┬─ invalid ────────────────────────────────────────────▶ tocsin.dead-letters
- *                          └─ monitor (wall-clock punctuation) ─┬─ alerts ────────▶ tocsin.alerts
- *                                                                └─ registry ──────▶ tocsin.instances
+ *                          └─ (+ probe failures from errors) ─▶ repartition by service
+ *                               ─▶ monitor (wall-clock punctuation) ─┬─ alerts ───▶ tocsin.alerts
+ *                                                                     └─ registry ─▶ tocsin.instances
  * </pre>
  *
  * Error events carry their event time (the JSON {@code timestamp}, clamped to record time + {@code event.max-future})
@@ -49,6 +56,7 @@ public final class AlertTopology {
     public static final String ERROR_GROUPS_STORE = "error-groups";
     public static final String INSTANCES_STORE = "instances";
     public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
+    public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
 
     private final AppConfig config;
     private final Topics topics;
@@ -68,16 +76,17 @@ public final class AlertTopology {
 
     private Topology build(InputReadiness readiness) {
         StreamsBuilder builder = new StreamsBuilder();
-        errorBranch(builder);
-        heartbeatBranch(builder, readiness);
-        return builder.build();
-    }
-
-    private void errorBranch(StreamsBuilder builder) {
         long maxFutureMs = config.eventMaxFuture().toMillis();
         KStream<String, ExceptionEvent> errors = parsed(builder, topics.errors(), "errors",
                 () -> new InputParser<>(codec::parseException, (event, recordTime) -> eventTime(event, recordTime, maxFutureMs)));
+        KStream<String, HeartbeatEvent> heartbeats = parsed(builder, topics.heartbeats(), "heartbeats",
+                () -> new InputParser<>(codec::parseHeartbeat, (event, recordTime) -> recordTime));
+        errorBranch(builder, errors);
+        heartbeatBranch(builder, heartbeats, errors, readiness);
+        return builder.build();
+    }
 
+    private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_GROUPS_STORE),
                 keys, new JsonSerde<>(ErrorGroupState.class, codec)));
         Fingerprinter fingerprinter = new Fingerprinter();
@@ -92,15 +101,26 @@ public final class AlertTopology {
                 .to(topics.alerts(), Produced.with(keys, alerts).withName("error-alerts-sink"));
     }
 
-    private void heartbeatBranch(StreamsBuilder builder, InputReadiness readiness) {
-        KStream<String, HeartbeatEvent> heartbeats = parsed(builder, topics.heartbeats(), "heartbeats",
-                () -> new InputParser<>(codec::parseHeartbeat, (event, recordTime) -> recordTime));
-
+    /**
+     * Heartbeats, and the failures URL probers report, go to the monitor partitioned by service, so one task sees
+     * every instance of a service and can tell a mass outage from single ones.
+     */
+    private void heartbeatBranch(StreamsBuilder builder, KStream<String, HeartbeatEvent> heartbeats,
+                                 KStream<String, ExceptionEvent> errors, InputReadiness readiness) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCES_STORE),
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
+        KStream<String, HeartbeatSignal> probeFailures = errors
+                .filter((key, e) -> HeartbeatSignal.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
+                .mapValues(HeartbeatSignal::failure, Named.as("probe-failure-signal"));
+        HeartbeatRules rules = config.heartbeat();
         heartbeats
-                .process(() -> new HeartbeatMonitorProcessor(INSTANCES_STORE, config.heartbeatTimeout(),
-                        config.heartbeatCheckInterval(), readiness), Named.as("heartbeat-monitor"), INSTANCES_STORE)
+                .mapValues(HeartbeatSignal::of, Named.as("heartbeat-signal"))
+                .merge(probeFailures, Named.as("heartbeat-signals"))
+                .selectKey((key, signal) -> signal.key(), Named.as("by-instance"))
+                .repartition(Repartitioned.with(keys, new JsonSerde<>(HeartbeatSignal.class, codec))
+                        .withStreamPartitioner(AlertTopology::partitionByService).withName(HEARTBEATS_BY_SERVICE))
+                .process(() -> new HeartbeatMonitorProcessor(INSTANCES_STORE, rules, readiness),
+                        Named.as("heartbeat-monitor"), INSTANCES_STORE)
                 .split(Named.as("heartbeat-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::alert, Named.as("heartbeat-alert"))
@@ -108,6 +128,12 @@ public final class AlertTopology {
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::entry, Named.as("registry-entry"))
                         .to(topics.instances(), Produced.with(keys, new JsonSerde<>(InstanceEntry.class, codec)).withName("registry-sink")), "registry"));
+    }
+
+    /** Keys are {@code service/instance}; the partition depends on the service alone. */
+    static Optional<Set<Integer>> partitionByService(String topic, String key, HeartbeatSignal value, int partitions) {
+        String service = key.substring(0, Math.max(0, key.indexOf('/')));
+        return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % partitions));
     }
 
     /** Reads a raw input topic, parses it, sends refused records to the dead-letter topic, returns the valid events. */

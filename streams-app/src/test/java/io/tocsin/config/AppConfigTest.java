@@ -26,7 +26,7 @@ class AppConfigTest {
         assertThat(c.topicPrefix()).isEqualTo("tocsin.");
         assertThat(c.errorAlertLimit()).isEqualTo(5);
         assertThat(c.errorAlertWindow()).isEqualTo(Duration.ofHours(1));
-        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.heartbeat().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.slackWebhookUrl()).isEmpty();
     }
@@ -40,7 +40,7 @@ class AppConfigTest {
         AppConfig c = AppConfig.load(file, Map.of("TOCSIN_HEARTBEAT_TIMEOUT", "5s", "TOCSIN_SERVICE", "agent-key"), warnings::add);
 
         assertThat(c.errorAlertLimit()).isEqualTo(3);
-        assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.heartbeat().timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.kafka()).containsEntry("security.protocol", "SSL");
         assertThat(warnings).singleElement().asString().contains("TOCSIN_SERVICE");
     }

@@ -2,6 +2,7 @@ package io.tocsin.heartbeat;
 
 import static io.tocsin.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
@@ -18,7 +19,9 @@ class HeartbeatMonitorTopologyTest {
 
     private static final Duration TICK = Duration.ofMillis(250);
 
-    private final TopologyFixture topology = new TopologyFixture(Map.of("heartbeat.timeout", "10s", "heartbeat.check-interval", "250ms"));
+    private final TopologyFixture topology = new TopologyFixture(Map.of("heartbeat.timeout", "10s", "heartbeat.check-interval", "250ms",
+            "heartbeat.group.min", "3", "heartbeat.group.wait", "1s", "heartbeat.flap.count", "3", "heartbeat.flap.window", "10m",
+            "heartbeat.retention", "1h", "heartbeat.timeout.slow", "30s"));
     private Instant now = T0;
 
     @AfterEach
@@ -87,14 +90,106 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
-    void shouldReportEveryInstanceWhenAllAreSilentAtOnce() {
-        for (int i = 1; i <= 5; i++) {
-            beat("chat-" + i, "UP");
+    void shouldReportSilenceWhenEveryServiceIsSilentAtOnce() {
+        for (String service : List.of("chat", "orders", "billing", "search")) {
+            topology.heartbeat(Events.heartbeat(service, service + "-1", now, 3000, "UP"), now);
         }
         wait(Duration.ofSeconds(12));
 
-        assertThat(topology.alerts()).extracting(Alert::instance)
-                .containsExactlyInAnyOrder("chat-1", "chat-2", "chat-3", "chat-4", "chat-5");
+        assertThat(topology.alerts()).extracting(Alert::kind, Alert::service).containsExactlyInAnyOrder(
+                tuple(AlertKind.INSTANCE_DOWN, "chat"), tuple(AlertKind.INSTANCE_DOWN, "orders"),
+                tuple(AlertKind.INSTANCE_DOWN, "billing"), tuple(AlertKind.INSTANCE_DOWN, "search"));
+    }
+
+    @Test
+    void shouldGroupAMassOutageIntoOneServiceDownAndOneServiceUp() {
+        for (int i = 1; i <= 5; i++) {
+            beat("chat-" + i, "UP");
+        }
+        wait(Duration.ofSeconds(15));
+
+        List<Alert> down = topology.alerts();
+        assertThat(down).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(AlertKind.SERVICE_DOWN);
+            assertThat(a.title()).contains("5 instances down");
+            assertThat(a.text()).contains("chat-1").contains("chat-5");
+        });
+
+        for (int i = 1; i <= 4; i++) {
+            beat("chat-" + i, "UP");
+        }
+        assertThat(topology.alerts()).as("no summary while one is still down").isEmpty();
+        beat("chat-5", "UP");
+
+        assertThat(topology.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(AlertKind.SERVICE_UP);
+            assertThat(a.text()).contains("chat-1").contains("chat-5");
+        });
+    }
+
+    @Test
+    void shouldReportFewerThanTheGroupMinimumOneByOne() {
+        beat("chat-1", "UP");
+        beat("chat-2", "UP");
+        beat("chat-3", "UP");
+        wait(Duration.ofSeconds(5));
+        beat("chat-3", "UP"); // chat-3 keeps going
+        wait(Duration.ofSeconds(7));
+
+        assertThat(topology.alerts()).extracting(Alert::kind, Alert::instance).containsExactlyInAnyOrder(
+                tuple(AlertKind.INSTANCE_DOWN, "chat-1"), tuple(AlertKind.INSTANCE_DOWN, "chat-2"));
+    }
+
+    @Test
+    void shouldReportFlappingOnceInsteadOfAStorm() {
+        for (int outage = 0; outage < 8; outage++) {
+            beat("chat-1", "UP");
+            wait(Duration.ofSeconds(12)); // down
+        }
+        beat("chat-1", "UP");
+
+        List<Alert> alerts = topology.alerts();
+        assertThat(alerts).filteredOn(a -> a.kind() == AlertKind.INSTANCE_FLAPPING).hasSize(1);
+        assertThat(alerts).filteredOn(a -> a.kind() == AlertKind.INSTANCE_DOWN).hasSize(3);
+        assertThat(alerts).filteredOn(a -> a.kind() == AlertKind.INSTANCE_UP).hasSize(3);
+
+        wait(Duration.ofMinutes(11)); // stable for a whole window: a real outage again
+        assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+    }
+
+    @Test
+    void shouldSayInTheDownAlertWhyTheProbeFailed() {
+        topology.heartbeat(Events.heartbeat("site", "probe:http://site/health", now, 1000, "UP"), now);
+        wait(Duration.ofSeconds(2));
+        topology.error(Events.exception("site", "io.tocsin.probe.HealthCheckFailed", "HTTP 503 from http://site/health", now, "p1")
+                .replace("\"instance\":\"site-1\"", "\"instance\":\"probe:http://site/health\"")
+                .replace("RUNTIME", "PROBE"), now);
+        wait(Duration.ofSeconds(10));
+
+        assertThat(topology.alerts()).filteredOn(a -> a.kind() == AlertKind.INSTANCE_DOWN).singleElement()
+                .satisfies(a -> assertThat(a.text()).contains("HTTP 503 from http://site/health"));
+    }
+
+    @Test
+    void shouldHonourAServicesOwnTimeout() {
+        topology.heartbeat(Events.heartbeat("slow", "slow-1", now, 1000, "UP"), now);
+        wait(Duration.ofSeconds(20));
+        assertThat(topology.alerts()).isEmpty();
+
+        wait(Duration.ofSeconds(12));
+        assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+    }
+
+    @Test
+    void shouldDropAnInstanceThatNeverComesBackAfterTheRetention() {
+        beat("chat-1", "UP");
+        wait(Duration.ofSeconds(12));
+        topology.registry();
+
+        wait(Duration.ofMinutes(61));
+
+        assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+        assertThat(topology.registry()).last().satisfies(r -> assertThat(r.value()).isNull());
     }
 
     @Test
