@@ -12,12 +12,8 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.topology.Topics;
-import java.io.PrintStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -47,16 +43,8 @@ class AgentToSlackIT {
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.startOnFreePort();
         slack = new RecordingSlack();
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", broker.bootstrapServers());
-        settings.put("state.dir", Files.createTempDirectory("tocsin-it-").toString());
-        settings.put("http.port", "0");
-        settings.put("heartbeat.timeout", "3s");
-        settings.put("slack.webhook.url", slack.webhookUrl());
-        config = AppConfig.fromMap(settings);
-        app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
-        await("streams RUNNING").atMost(Duration.ofSeconds(60))
-                .until(() -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+        config = Apps.config(broker, slack, Map.of("heartbeat.timeout", "3s"));
+        app = Apps.start(config);
     }
 
     @AfterAll

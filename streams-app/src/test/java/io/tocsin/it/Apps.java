@@ -1,0 +1,93 @@
+package io.tocsin.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.tocsin.app.TocsinApp;
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.config.AppConfig;
+import io.tocsin.model.Alert;
+import io.tocsin.model.EventCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** Starts real streams-app instances on an embedded broker for integration tests, and reads what they wrote. */
+final class Apps {
+
+    private Apps() {
+    }
+
+    static AppConfig config(EmbeddedKafkaBroker broker, RecordingSlack slack, Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        try {
+            settings.put("state.dir", Files.createTempDirectory("tocsin-it-").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        settings.put("http.port", "0");
+        if (slack != null) {
+            settings.put("slack.webhook.url", slack.webhookUrl());
+        }
+        settings.putAll(overrides);
+        return AppConfig.fromMap(settings);
+    }
+
+    static TocsinApp start(AppConfig config) {
+        TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+        await("streams RUNNING").atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+        return app;
+    }
+
+    /** Every alert on the alerts topic so far (read_committed, from the beginning to the current end). */
+    static List<Alert> alerts(String bootstrapServers, String topic) {
+        EventCodec codec = new EventCodec();
+        List<Alert> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : records(bootstrapServers, topic)) {
+            try {
+                out.add(codec.parseAlert(r.value()));
+            } catch (Exception e) {
+                throw new AssertionError("unreadable alert " + new String(r.value(), StandardCharsets.UTF_8), e);
+            }
+        }
+        return out;
+    }
+
+    static List<ConsumerRecord<String, byte[]>> records(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo i : c.partitionsFor(topic, Duration.ofSeconds(10))) {
+                parts.add(new TopicPartition(topic, i.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+}
