@@ -16,6 +16,7 @@ import io.tocsin.topology.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Random;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -92,6 +93,8 @@ public final class TocsinApp implements AutoCloseable {
         http.close();
         notifier.close();
         streamsMetrics.close();
-        streams.close(Duration.ofSeconds(30));
+        // leave the group at once: a successor (restart, deploy) then rebalances without waiting out the session timeout
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,20 @@ class HeartbeatMonitorTopologyTest {
             assertThat(a.service()).isEqualTo("chat");
             assertThat(a.timestamp()).isEqualTo(T0.plusSeconds(10));
         });
+    }
+
+    @Test
+    void shouldGiveNoVerdictUntilTheInputHasCaughtUp() {
+        AtomicBoolean caughtUp = new AtomicBoolean(false);
+        try (TopologyFixture lagging = new TopologyFixture(Map.of("heartbeat.timeout", "10s"), partition -> caughtUp.get())) {
+            lagging.heartbeat(Events.heartbeat("chat", "chat-1", T0, 3000, "UP"), T0);
+            lagging.advanceWallClock(Duration.ofSeconds(30), TICK);
+            assertThat(lagging.alerts()).as("silence while behind on input is no evidence").isEmpty();
+
+            caughtUp.set(true);
+            lagging.advanceWallClock(Duration.ofSeconds(2), TICK);
+            assertThat(lagging.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+        }
     }
 
     @Test

@@ -55,6 +55,16 @@ final class Apps {
         return app;
     }
 
+    /** Lets time pass: for tests where elapsed time itself is the condition (nothing to await). */
+    static void letTimePass(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Every alert on the alerts topic so far (read_committed, from the beginning to the current end). */
     static List<Alert> alerts(String bootstrapServers, String topic) {
         EventCodec codec = new EventCodec();

@@ -36,6 +36,10 @@ public final class TopologyFixture implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
 
     public TopologyFixture(Map<String, String> settings) {
+        this(settings, InputReadiness.ALWAYS);
+    }
+
+    public TopologyFixture(Map<String, String> settings, InputReadiness readiness) {
         AppConfig config = AppConfig.fromMap(settings);
         topics = new Topics(config.topicPrefix());
         Properties props = new Properties();
@@ -46,7 +50,7 @@ public final class TopologyFixture implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(AlertTopology.build(config, InputReadiness.ALWAYS), props, T0);
+        driver = new TopologyTestDriver(AlertTopology.build(config, readiness), props, T0);
         errors = driver.createInputTopic(topics.errors(), new StringSerializer(), new ByteArraySerializer());
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
