@@ -1,10 +1,13 @@
 package io.tocsin.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,11 +24,19 @@ public final class EventCodec {
 
     /** The major wire-format version this code reads and writes. */
     public static final int VERSION = 1;
+    private static final int MAX_NESTING = 10_000;
+    /** Causes kept per exception event; deeper ones are replaced by one marker cause. */
+    public static final int MAX_CAUSE_DEPTH = 16;
+    public static final String TRUNCATED_TYPE = "tocsin.truncated";
 
     private final ObjectMapper mapper;
 
     public EventCodec() {
-        mapper = new ObjectMapper()
+        // deep cause chains are legal input (they are cut downstream), so allow more nesting than Jackson's default
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .build();
+        mapper = new ObjectMapper(factory)
                 .registerModule(new JavaTimeModule())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE, false)
@@ -48,6 +59,7 @@ public final class EventCodec {
         if (exception == null || !exception.isObject()) {
             throw new InvalidEventException("missing required object 'exception'");
         }
+        cutCauseChain((ObjectNode) exception);
         requireExceptionInfo(exception, "exception");
         JsonNode count = root.get("count");
         if (count != null && !count.isNull() && !(count.canConvertToLong() && count.isIntegralNumber() && count.asLong() > 0)) {
@@ -175,6 +187,33 @@ public final class EventCodec {
             throw new InvalidEventException("unsupported major version " + version.asInt() + " (this app reads " + VERSION + ")");
         }
         parseTimestamp(requireText(root, "timestamp"));
+    }
+
+    /**
+     * Replaces causes beyond {@link #MAX_CAUSE_DEPTH} by one marker, iteratively, before anything recursive (validation,
+     * binding) walks the chain: a hostile 1,000-deep chain must not exhaust the stack.
+     */
+    private void cutCauseChain(ObjectNode exception) {
+        ObjectNode node = exception;
+        for (int depth = 1; depth < MAX_CAUSE_DEPTH; depth++) {
+            JsonNode cause = node.get("cause");
+            if (cause == null || !cause.isObject()) {
+                return;
+            }
+            node = (ObjectNode) cause;
+        }
+        JsonNode rest = node.get("cause");
+        if (rest == null || !rest.isObject()) {
+            return;
+        }
+        int dropped = 0;
+        for (JsonNode c = rest; c != null && c.isObject(); c = c.get("cause")) {
+            dropped++;
+        }
+        ObjectNode marker = node.putObject("cause");
+        marker.put("type", TRUNCATED_TYPE);
+        marker.put("message", "[" + dropped + " more causes truncated]");
+        marker.putArray("frames");
     }
 
     private static void requireServiceName(JsonNode root) throws InvalidEventException {

@@ -1,5 +1,6 @@
 package io.tocsin.config;
 
+import io.tocsin.errors.ThrottleRules;
 import io.tocsin.heartbeat.HeartbeatRules;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.Durations;
@@ -31,8 +32,8 @@ public record AppConfig(
         String applicationId,
         Path stateDir,
         int httpPort,
-        int errorAlertLimit,
-        Duration errorAlertWindow,
+        ThrottleRules throttle,
+        List<String> scrubPatterns,
         HeartbeatRules heartbeat,
         Duration eventMaxFuture,
         int topicPartitions,
@@ -52,6 +53,12 @@ public record AppConfig(
     public static final String HTTP_PORT = "http.port";
     public static final String ERROR_ALERT_LIMIT = "error.alert.limit";
     public static final String ERROR_ALERT_WINDOW = "error.alert.window";
+    public static final String ERROR_ALERT_GRACE = "error.alert.grace";
+    public static final String ERROR_DIGEST_MAX_DELAY = "error.digest.max-delay";
+    public static final String ERROR_DEDUPE_WINDOW = "error.dedupe.window";
+    public static final String ERROR_GROUP_RETENTION = "error.group.retention";
+    /** {@code scrub.pattern.<name>=regex}: more text to scrub from events before storing or posting. */
+    public static final String SCRUB_PATTERN_PREFIX = "scrub.pattern.";
     public static final String HEARTBEAT_TIMEOUT = "heartbeat.timeout";
     public static final String HEARTBEAT_CHECK_INTERVAL = "heartbeat.check-interval";
     public static final String HEARTBEAT_GROUP_MIN = "heartbeat.group.min";
@@ -74,7 +81,8 @@ public record AppConfig(
 
     /** Every key this app reads, besides the {@code kafka.*} pass-through. */
     public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, APPLICATION_ID, STATE_DIR,
-            HTTP_PORT, ERROR_ALERT_LIMIT, ERROR_ALERT_WINDOW, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
+            HTTP_PORT, ERROR_ALERT_LIMIT, ERROR_ALERT_WINDOW, ERROR_ALERT_GRACE, ERROR_DIGEST_MAX_DELAY, ERROR_DEDUPE_WINDOW,
+            ERROR_GROUP_RETENTION, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
             HEARTBEAT_GROUP_MIN, HEARTBEAT_GROUP_WAIT, HEARTBEAT_FLAP_COUNT, HEARTBEAT_FLAP_WINDOW, HEARTBEAT_RETENTION,
             APPLICATION_SERVER, EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
             SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL);
@@ -83,6 +91,7 @@ public record AppConfig(
 
     public AppConfig {
         kafka = Map.copyOf(kafka);
+        scrubPatterns = List.copyOf(scrubPatterns);
         if (slackToken.isPresent() != slackChannel.isPresent()) {
             throw new ConfigException(slackToken.isPresent() ? SLACK_CHANNEL : SLACK_TOKEN,
                     "bot token mode needs both slack.token and slack.channel");
@@ -124,7 +133,8 @@ public record AppConfig(
     }
 
     private static void requireKnown(String key) {
-        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)) {
+        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)
+                && !key.startsWith(SCRUB_PATTERN_PREFIX)) {
             throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", KEYS) + ", kafka.*)");
         }
     }
@@ -143,8 +153,8 @@ public record AppConfig(
                 appId,
                 Path.of(s.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-state").toString())),
                 s.intValue(HTTP_PORT, 8080, 0, 65535),
-                s.intValue(ERROR_ALERT_LIMIT, 5, 1, 10_000),
-                s.duration(ERROR_ALERT_WINDOW, Duration.ofHours(1), Duration.ofSeconds(1)),
+                throttleRules(s),
+                scrubPatterns(s),
                 heartbeatRules(s),
                 s.duration(EVENT_MAX_FUTURE, Duration.ofMinutes(5), Duration.ZERO),
                 s.intValue(TOPIC_PARTITIONS, 3, 1, 10_000),
@@ -156,6 +166,33 @@ public record AppConfig(
                 url(s, SLACK_API_URL).orElse("https://slack.com/api/"),
                 s.get(APPLICATION_SERVER),
                 kafka);
+    }
+
+    private static ThrottleRules throttleRules(Settings s) {
+        return new ThrottleRules(
+                s.intValue(ERROR_ALERT_LIMIT, 5, 1, 10_000),
+                s.duration(ERROR_ALERT_WINDOW, Duration.ofHours(1), Duration.ofSeconds(1)),
+                s.duration(ERROR_ALERT_GRACE, Duration.ofMinutes(5), Duration.ZERO),
+                s.duration(ERROR_DIGEST_MAX_DELAY, Duration.ofMinutes(5), Duration.ZERO),
+                true,
+                Duration.ofSeconds(1),
+                s.duration(ERROR_DEDUPE_WINDOW, Duration.ofDays(1), Duration.ofMinutes(1)),
+                s.duration(ERROR_GROUP_RETENTION, Duration.ofDays(7), Duration.ofMinutes(1)));
+    }
+
+    private static List<String> scrubPatterns(Settings s) {
+        List<String> patterns = new java.util.ArrayList<>();
+        s.asMap().forEach((key, regex) -> {
+            if (key.startsWith(SCRUB_PATTERN_PREFIX)) {
+                try {
+                    java.util.regex.Pattern.compile(regex);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new ConfigException(key, "is not a valid regular expression: " + e.getDescription());
+                }
+                patterns.add(regex);
+            }
+        });
+        return patterns;
     }
 
     private static HeartbeatRules heartbeatRules(Settings s) {
@@ -220,8 +257,15 @@ public record AppConfig(
         out.put(APPLICATION_ID, applicationId);
         out.put(STATE_DIR, stateDir.toString());
         out.put(HTTP_PORT, String.valueOf(httpPort));
-        out.put(ERROR_ALERT_LIMIT, String.valueOf(errorAlertLimit));
-        out.put(ERROR_ALERT_WINDOW, Durations.format(errorAlertWindow));
+        out.put(ERROR_ALERT_LIMIT, String.valueOf(throttle.limit()));
+        out.put(ERROR_ALERT_WINDOW, Durations.format(throttle.window()));
+        out.put(ERROR_ALERT_GRACE, Durations.format(throttle.grace()));
+        out.put(ERROR_DIGEST_MAX_DELAY, Durations.format(throttle.digestMaxDelay()));
+        out.put(ERROR_DEDUPE_WINDOW, Durations.format(throttle.dedupeWindow()));
+        out.put(ERROR_GROUP_RETENTION, Durations.format(throttle.retention()));
+        for (int i = 0; i < scrubPatterns.size(); i++) {
+            out.put(SCRUB_PATTERN_PREFIX + (i + 1), scrubPatterns.get(i));
+        }
         out.put(HEARTBEAT_TIMEOUT, Durations.format(heartbeat.timeout()));
         heartbeat.serviceTimeouts().forEach((service, t) -> out.put(HEARTBEAT_SERVICE_TIMEOUT_PREFIX + service, Durations.format(t)));
         out.put(HEARTBEAT_CHECK_INTERVAL, Durations.format(heartbeat.checkInterval()));

@@ -48,7 +48,7 @@ public final class DemoTraffic implements AutoCloseable {
 
     public static DemoTraffic start(AppConfig config, PrintStream out) {
         DemoTraffic demo = new DemoTraffic(config);
-        out.println("Demo: 'demo-orders' throws the same IllegalStateException every 2 s (expect " + config.errorAlertLimit()
+        out.println("Demo: 'demo-orders' throws the same IllegalStateException every 2 s (expect " + config.throttle().limit()
                 + " ERROR alerts, then quiet); 'demo-chat-2' stops heartbeating after " + SILENT_AFTER_S
                 + " s (expect one INSTANCE_DOWN about " + config.heartbeat().timeout().toSeconds() + " s later).");
         long start = System.currentTimeMillis();

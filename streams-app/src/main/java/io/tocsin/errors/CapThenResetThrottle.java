@@ -1,57 +1,111 @@
 package io.tocsin.errors;
 
-import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * The rule at the heart of Tocsin: per group, a window opens at the first occurrence (event time) and lasts
- * {@code window}; the occurrences that bring the window's count up to {@code limit} alert (one alert per event at
- * most, even when an event stands for many occurrences), later ones are only counted; the first occurrence after
- * the window has ended opens a new window and alerts again.
+ * The rule at the heart of Tocsin, as a pure function of a group's state. Per group a window opens at the first
+ * occurrence (event time) and lasts {@code window}; events that bring the window's count up to {@code limit} alert
+ * (at most one alert per event, however many occurrences it stands for), later ones are counted as suppressed; the
+ * first occurrence at or after the window's end opens a new window and alerts again. An occurrence up to
+ * {@code grace} late lands in the window its time belongs to (the previous one stays open for that long); a later
+ * one is only counted. A window closes when time passes its end plus grace; if it suppressed anything, closing
+ * yields a digest.
  */
 public final class CapThenResetThrottle {
 
-    private final int limit;
-    private final long windowMs;
+    private final ThrottleRules rules;
 
-    public CapThenResetThrottle(int limit, Duration window) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-        }
-        if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive, was " + window);
-        }
-        this.limit = limit;
-        this.windowMs = window.toMillis();
+    public CapThenResetThrottle(ThrottleRules rules) {
+        this.rules = rules;
     }
 
-    public int limit() {
-        return limit;
+    public ThrottleRules rules() {
+        return rules;
     }
 
-    /** The new state, and the occurrence number to alert with if this event alerts. */
-    public record Decision(ErrorGroupState state, OptionalLong alertOccurrence) {
+    /** The group after an event, the alert it earned if any, and windows that had to close to make room. */
+    public record Decision(ErrorGroup group, Optional<AlertedOccurrence> alert, List<ErrorWindow> closed) {
     }
 
-    public Decision apply(ErrorGroupState previous, GroupedError error, long eventTime) {
+    /** An alert-worthy occurrence: the window it landed in and its occurrence number within it. */
+    public record AlertedOccurrence(ErrorWindow window, int occurrence) {
+    }
+
+    public Decision apply(ErrorGroup previousState, GroupedError error, long t) {
+        ErrorGroup g = (previousState == null ? ErrorGroup.first(error, t) : previousState).seen(error, t);
+        List<ErrorWindow> closed = new ArrayList<>();
+        ErrorWindow current = g.current();
+        ErrorWindow previous = g.previous();
         long count = error.event().count();
-        ErrorGroupState base = previous == null || eventTime >= previous.windowEnd()
-                ? openWindow(previous, error, eventTime)
-                : previous;
-        long before = base.windowCount();
-        long after = before + count;
-        boolean alerts = before < limit;
-        ErrorGroupState next = new ErrorGroupState(base.fingerprint(), error.title(), base.service(), base.environment(),
-                base.windowStart(), base.windowEnd(), after, base.alertsSent() + (alerts ? 1 : 0),
-                base.totalCount() + count, Math.min(base.firstSeen(), eventTime), Math.max(base.lastSeen(), eventTime));
-        return new Decision(next, alerts ? OptionalLong.of(Math.min(after, limit)) : OptionalLong.empty());
+
+        if (current == null || t >= current.end()) {
+            if (previous != null && !previous.closed()) {
+                closed.add(previous.close());
+            }
+            previous = current == null || current.closed() ? null : current;
+            current = ErrorWindow.open(t, rules.window().toMillis());
+        }
+        switch (place(current, previous, t)) {
+            case CURRENT -> {
+                Counted c = count(current, count, t);
+                return decision(g.withWindows(c.window(), previous), c, closed);
+            }
+            case PREVIOUS -> {
+                Counted c = count(previous, count, t);
+                return decision(g.withWindows(current, c.window()), c, closed);
+            }
+            default -> {
+                return new Decision(g.withWindows(current, previous).withLate(count), Optional.empty(), closed);
+            }
+        }
     }
 
-    private ErrorGroupState openWindow(ErrorGroupState previous, GroupedError error, long eventTime) {
-        long total = previous == null ? 0 : previous.totalCount();
-        long firstSeen = previous == null ? eventTime : previous.firstSeen();
-        long lastSeen = previous == null ? eventTime : previous.lastSeen();
-        return new ErrorGroupState(error.fingerprint(), error.title(), error.event().service(), error.event().environment(),
-                eventTime, eventTime + windowMs, 0, 0, total, firstSeen, lastSeen);
+    private enum Place { CURRENT, PREVIOUS, LATE }
+
+    /** Where an occurrence at {@code t} belongs, given that {@code current} starts at or before any newer one. */
+    private Place place(ErrorWindow current, ErrorWindow previous, long t) {
+        if (t >= current.start()) {
+            return current.closed() ? Place.LATE : Place.CURRENT;
+        }
+        if (previous != null && !previous.closed() && previous.contains(t)) {
+            return Place.PREVIOUS;
+        }
+        return !current.closed() && current.start() - t <= rules.grace().toMillis() ? Place.CURRENT : Place.LATE;
+    }
+
+    /** Closes the windows whose end plus grace is at or before {@code time}; returns the group and what closed. */
+    public Decision closeDue(ErrorGroup g, long time) {
+        List<ErrorWindow> closed = new ArrayList<>();
+        ErrorWindow current = g.current();
+        ErrorWindow previous = g.previous();
+        long grace = rules.grace().toMillis();
+        if (previous != null && previous.end() + grace <= time) {
+            if (!previous.closed()) {
+                closed.add(previous.close());
+            }
+            previous = null;
+        }
+        if (current != null && !current.closed() && current.end() + grace <= time) {
+            current = current.close();
+            closed.add(current);
+        }
+        return new Decision(g.withWindows(current, previous), Optional.empty(), closed);
+    }
+
+    private record Counted(ErrorWindow window, Optional<AlertedOccurrence> alert) {
+    }
+
+    private Counted count(ErrorWindow w, long occurrences, long t) {
+        if (w.count() < rules.limit()) {
+            ErrorWindow after = w.alerted(occurrences, t);
+            return new Counted(after, Optional.of(new AlertedOccurrence(after, (int) Math.min(after.count(), rules.limit()))));
+        }
+        return new Counted(w.suppressed(occurrences, t), Optional.empty());
+    }
+
+    private static Decision decision(ErrorGroup g, Counted c, List<ErrorWindow> closed) {
+        return new Decision(c.alert().isPresent() ? g.withAlert() : g, c.alert(), closed);
     }
 }

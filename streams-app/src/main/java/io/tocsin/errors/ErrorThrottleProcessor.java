@@ -2,40 +2,78 @@ package io.tocsin.errors;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.model.Durations;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.Frame;
+import io.tocsin.privacy.Scrubber;
+import io.tocsin.topology.Counters;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.OptionalLong;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Reads exception events keyed by fingerprint (record time = event time) and writes {@code ERROR} alerts by the
- * {@link CapThenResetThrottle} rule. Group state lives in a persistent key-value store backed by a changelog, so a
- * restart forgets no count.
+ * Reads exception events keyed by fingerprint (record time = event time), drops duplicate event ids, applies the
+ * {@link CapThenResetThrottle} and writes {@code ERROR} and {@code ERROR_DIGEST} alerts and group updates.
+ *
+ * <p>Window closing is driven by timers kept in a store sorted by due time, so neither the stream-time check nor the
+ * live wall-clock sweep ever scans every group. State lives in persistent stores backed by changelogs, so a restart
+ * forgets no count; an index by service keeps per-service queries from scanning every group.
  */
-public final class ErrorThrottleProcessor implements Processor<String, GroupedError, String, Alert> {
+public final class ErrorThrottleProcessor implements Processor<String, GroupedError, String, ErrorOutput> {
 
+    /** Store names, declared once. */
+    public record Stores(String groups, String byService, String timers, String eventIds) {
+    }
+
+    private static final String CLOSE = "close/";
+    private static final String EXPIRE = "expire/";
     private static final int TOP_FRAMES_IN_TEXT = 3;
 
-    private final String storeName;
+    private final Stores stores;
     private final CapThenResetThrottle throttle;
-    private ProcessorContext<String, Alert> context;
-    private KeyValueStore<String, ErrorGroupState> groups;
+    private final Scrubber scrubber;
+    private ProcessorContext<String, ErrorOutput> context;
+    private KeyValueStore<String, ErrorGroup> groups;
+    private KeyValueStore<String, String> byService;
+    private KeyValueStore<String, String> timers;
+    private WindowStore<String, Long> eventIds;
+    private Sensor duplicates;
+    private Sensor late;
 
-    public ErrorThrottleProcessor(String storeName, CapThenResetThrottle throttle) {
-        this.storeName = storeName;
+    public ErrorThrottleProcessor(Stores stores, CapThenResetThrottle throttle, Scrubber scrubber) {
+        this.stores = stores;
         this.throttle = throttle;
+        this.scrubber = scrubber;
     }
 
     @Override
-    public void init(ProcessorContext<String, Alert> context) {
+    public void init(ProcessorContext<String, ErrorOutput> context) {
         this.context = context;
-        this.groups = context.getStateStore(storeName);
+        groups = context.getStateStore(stores.groups());
+        byService = context.getStateStore(stores.byService());
+        timers = context.getStateStore(stores.timers());
+        eventIds = context.getStateStore(stores.eventIds());
+        duplicates = Counters.counter(context, "duplicate-events");
+        late = Counters.counter(context, "late-events");
+        ThrottleRules rules = throttle.rules();
+        context.schedule(rules.sweepInterval(), PunctuationType.STREAM_TIME, now -> runTimers(now, now));
+        if (rules.wallClockSweep()) {
+            context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    now -> runTimers(now - rules.digestMaxDelay().toMillis(), now));
+        }
     }
 
     @Override
@@ -44,21 +82,119 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         if (error == null || record.key() == null) {
             return;
         }
-        CapThenResetThrottle.Decision decision = throttle.apply(groups.get(record.key()), error, record.timestamp());
-        groups.put(record.key(), decision.state());
-        OptionalLong occurrence = decision.alertOccurrence();
-        if (occurrence.isPresent()) {
-            Alert alert = errorAlert(decision.state(), error.event(), record.timestamp(), (int) occurrence.getAsLong());
-            context.forward(new Record<>(record.key(), alert, record.timestamp()));
+        long t = record.timestamp();
+        if (isDuplicate(error.event().id(), t)) {
+            duplicates.record();
+            return;
+        }
+        rememberEvent(error.event().id(), t);
+        ErrorGroup before = groups.get(record.key());
+        CapThenResetThrottle.Decision d = throttle.apply(before, error, t);
+        ErrorGroup after = d.group();
+        if (before == null) {
+            byService.put(serviceKey(after), after.fingerprint());
+        }
+        if (before == null || before.current() == null || before.current().start() != after.current().start()) {
+            schedule(CLOSE, after.current().end() + throttle.rules().grace().toMillis(), after.fingerprint());
+        }
+        if (after.lateCount() > (before == null ? 0 : before.lateCount())) {
+            late.record();
+        }
+        d.closed().forEach(w -> digest(after, w));
+        d.alert().ifPresent(a -> emitAlert(errorAlert(after, error.event(), t, a)));
+        save(after);
+    }
+
+    /** Closes every window due by {@code closeUpTo} and drops every group expired by {@code expireUpTo}. */
+    private void runTimers(long closeUpTo, long expireUpTo) {
+        for (KeyValue<String, String> timer : due(CLOSE, closeUpTo)) {
+            timers.delete(timer.key);
+            ErrorGroup g = groups.get(timer.value);
+            if (g == null) {
+                continue;
+            }
+            CapThenResetThrottle.Decision d = throttle.closeDue(g, closeUpTo);
+            if (!d.closed().isEmpty()) {
+                d.closed().forEach(w -> digest(d.group(), w));
+                save(d.group());
+                if (d.group().current().closed()) {
+                    schedule(EXPIRE, d.group().lastSeen() + throttle.rules().retention().toMillis(), g.fingerprint());
+                }
+            }
+        }
+        for (KeyValue<String, String> timer : due(EXPIRE, expireUpTo)) {
+            timers.delete(timer.key);
+            ErrorGroup g = groups.get(timer.value);
+            if (g != null && g.current().closed() && g.lastSeen() + throttle.rules().retention().toMillis() <= expireUpTo) {
+                groups.delete(g.fingerprint());
+                byService.delete(serviceKey(g));
+                context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), expireUpTo));
+            }
         }
     }
 
-    private Alert errorAlert(ErrorGroupState group, ExceptionEvent event, long eventTime, int occurrence) {
+    private List<KeyValue<String, String>> due(String kind, long upTo) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(kind + pad(0), kind + pad(upTo) + "/\uffff")) {
+            it.forEachRemaining(due::add);
+        }
+        return due;
+    }
+
+    private void schedule(String kind, long at, String fingerprint) {
+        timers.put(kind + pad(at) + "/" + fingerprint, fingerprint);
+    }
+
+    private static String pad(long time) {
+        return String.format("%019d", Math.max(0, time));
+    }
+
+    private boolean isDuplicate(String id, long t) {
+        try (WindowStoreIterator<Long> seen = eventIds.fetch(id, t, t)) {
+            return seen.hasNext();
+        }
+    }
+
+    private void rememberEvent(String id, long t) {
+        eventIds.put(id, t, t);
+    }
+
+    private void save(ErrorGroup g) {
+        ErrorGroup stored = new ErrorGroup(g.fingerprint(), scrubber.scrub(g.title()), g.service(), g.environment(), g.firstSeen(),
+                g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
+                g.sample() == null ? null : scrubber.scrub(g.sample()));
+        groups.put(g.fingerprint(), stored);
+        context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(stored), g.lastSeen()));
+    }
+
+    private void emitAlert(Alert alert) {
+        context.forward(new Record<>(alert.key(), ErrorOutput.alert(alert), alert.timestamp().toEpochMilli()));
+    }
+
+    private void digest(ErrorGroup g, ErrorWindow w) {
+        if (w.suppressed() == 0) {
+            return;
+        }
+        Duration length = Duration.ofMillis(w.end() - w.start());
+        String text = String.format("suppressed %,d more in the last %s (%,d in the window, %d alerted); last seen %s",
+                w.suppressed(), Durations.format(length), w.count(), w.alerts(), Instant.ofEpochMilli(w.lastSeen()));
+        emitAlert(new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf(AlertKind.ERROR_DIGEST, g.fingerprint(), w.start()),
+                AlertKind.ERROR_DIGEST, g.fingerprint(), g.service(), g.environment(), null, Instant.ofEpochMilli(w.end()),
+                scrubber.scrub(g.title()), text, null, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),
+                Instant.ofEpochMilli(w.end()), w.suppressed(), Alert.DEFAULT_ROUTE));
+    }
+
+    private Alert errorAlert(ErrorGroup g, ExceptionEvent event, long eventTime, CapThenResetThrottle.AlertedOccurrence a) {
         return new Alert(Alert.TYPE, EventCodec.VERSION,
-                Alert.idOf(AlertKind.ERROR, group.fingerprint(), group.windowStart(), occurrence),
-                AlertKind.ERROR, group.fingerprint(), event.service(), event.environment(), event.instance(),
-                Instant.ofEpochMilli(eventTime), group.title(), text(event), occurrence, throttle.limit(),
-                Instant.ofEpochMilli(group.windowStart()), Instant.ofEpochMilli(group.windowEnd()), 0, Alert.DEFAULT_ROUTE);
+                Alert.idOf(AlertKind.ERROR, g.fingerprint(), a.window().start(), a.occurrence()),
+                AlertKind.ERROR, g.fingerprint(), event.service(), event.environment(), event.instance(),
+                Instant.ofEpochMilli(eventTime), scrubber.scrub(g.title()), scrubber.scrub(text(event)), a.occurrence(),
+                throttle.rules().limit(), Instant.ofEpochMilli(a.window().start()), Instant.ofEpochMilli(a.window().end()), 0,
+                Alert.DEFAULT_ROUTE);
+    }
+
+    private static String serviceKey(ErrorGroup g) {
+        return g.service() + "/" + g.environment() + "/" + g.fingerprint();
     }
 
     /** The raw detail people need: message, top in-app frames, request. Escaping is the delivery's job. */
@@ -74,6 +210,9 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
                 .collect(Collectors.joining("\n"));
         if (!frames.isEmpty()) {
             text.append('\n').append(frames);
+        }
+        if (event.count() > 1) {
+            text.append("\n(").append(event.count()).append(" occurrences in this report)");
         }
         if (event.request() != null && event.request().url() != null) {
             text.append("\nrequest: ").append(event.request().method() == null ? "" : event.request().method() + " ")

@@ -2,11 +2,13 @@ package io.tocsin.topology;
 
 import io.tocsin.config.AppConfig;
 import io.tocsin.errors.CapThenResetThrottle;
-import io.tocsin.errors.ErrorGroupState;
+import io.tocsin.errors.ErrorGroup;
+import io.tocsin.errors.ErrorOutput;
 import io.tocsin.errors.ErrorThrottleProcessor;
 import io.tocsin.errors.Fingerprint;
 import io.tocsin.errors.Fingerprinter;
 import io.tocsin.errors.GroupedError;
+import io.tocsin.errors.ThrottleRules;
 import io.tocsin.heartbeat.HeartbeatMonitorProcessor;
 import io.tocsin.heartbeat.HeartbeatOutput;
 import io.tocsin.heartbeat.HeartbeatRules;
@@ -17,7 +19,9 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.privacy.Scrubber;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +57,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AlertTopology {
 
-    public static final String ERROR_GROUPS_STORE = "error-groups";
+    public static final ErrorThrottleProcessor.Stores ERROR_STORES =
+            new ErrorThrottleProcessor.Stores("error-groups", "error-groups-by-service", "error-timers", "error-event-ids");
     public static final String INSTANCES_STORE = "instances";
     public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
     public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
@@ -78,7 +83,8 @@ public final class AlertTopology {
         StreamsBuilder builder = new StreamsBuilder();
         long maxFutureMs = config.eventMaxFuture().toMillis();
         KStream<String, ExceptionEvent> errors = parsed(builder, topics.errors(), "errors",
-                () -> new InputParser<>(codec::parseException, (event, recordTime) -> eventTime(event, recordTime, maxFutureMs)));
+                () -> new InputParser<>(raw -> EventLimits.bound(codec.parseException(raw)),
+                        (event, recordTime) -> eventTime(event, recordTime, maxFutureMs)));
         KStream<String, HeartbeatEvent> heartbeats = parsed(builder, topics.heartbeats(), "heartbeats",
                 () -> new InputParser<>(codec::parseHeartbeat, (event, recordTime) -> recordTime));
         errorBranch(builder, errors);
@@ -87,18 +93,32 @@ public final class AlertTopology {
     }
 
     private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_GROUPS_STORE),
-                keys, new JsonSerde<>(ErrorGroupState.class, codec)));
+        ThrottleRules rules = config.throttle();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.groups()),
+                keys, new JsonSerde<>(ErrorGroup.class, codec)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.byService()), keys, keys));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.timers()), keys, keys));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ERROR_STORES.eventIds(),
+                rules.dedupeWindow(), Duration.ofMillis(1), false), keys, Serdes.Long()));
         Fingerprinter fingerprinter = new Fingerprinter();
-        CapThenResetThrottle throttle = new CapThenResetThrottle(config.errorAlertLimit(), config.errorAlertWindow());
+        CapThenResetThrottle throttle = new CapThenResetThrottle(rules);
+        Scrubber scrubber = new Scrubber(config.scrubPatterns());
         errors
                 .map((key, event) -> {
                     Fingerprint fp = fingerprinter.fingerprint(event);
                     return KeyValue.pair(fp.id(), new GroupedError(fp.id(), fp.title(), event));
                 }, Named.as("fingerprint"))
                 .repartition(Repartitioned.with(keys, new JsonSerde<>(GroupedError.class, codec)).withName(ERRORS_BY_FINGERPRINT))
-                .process(() -> new ErrorThrottleProcessor(ERROR_GROUPS_STORE, throttle), Named.as("error-throttle"), ERROR_GROUPS_STORE)
-                .to(topics.alerts(), Produced.with(keys, alerts).withName("error-alerts-sink"));
+                .process(() -> new ErrorThrottleProcessor(ERROR_STORES, throttle, scrubber), Named.as("error-throttle"),
+                        ERROR_STORES.groups(), ERROR_STORES.byService(), ERROR_STORES.timers(), ERROR_STORES.eventIds())
+                .split(Named.as("throttle-"))
+                .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
+                        .mapValues(ErrorOutput::alert, Named.as("error-alert"))
+                        .to(topics.alerts(), Produced.with(keys, alerts).withName("error-alerts-sink")), "alerts"))
+                .defaultBranch(Branched.withConsumer(s -> s
+                        .mapValues(ErrorOutput::group, Named.as("error-group"))
+                        .to(topics.errorGroups(), Produced.with(keys, new JsonSerde<>(ErrorGroup.class, codec)).withName("error-groups-sink")),
+                        "groups"));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tocsin.topology;
 import io.tocsin.model.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -34,6 +35,7 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
     private final Parser<T> parser;
     private final TimestampRule<T> timestampRule;
     private FixedKeyProcessorContext<String, Parsed<T>> context;
+    private Sensor deadLetters;
 
     public InputParser(Parser<T> parser, TimestampRule<T> timestampRule) {
         this.parser = parser;
@@ -43,6 +45,7 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
     @Override
     public void init(FixedKeyProcessorContext<String, Parsed<T>> context) {
         this.context = context;
+        this.deadLetters = Counters.counter(context, "dead-letters");
     }
 
     @Override
@@ -53,11 +56,16 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
         } catch (InvalidEventException | RuntimeException e) {
             refuse(record, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return;
+        } catch (StackOverflowError e) {
+            // last line of defence against hostile nesting: one bad record must not kill the stream thread
+            refuse(record, "nested too deeply to read");
+            return;
         }
         context.forward(record.withValue(Parsed.ok(event)).withTimestamp(timestampRule.timestamp(event, record.timestamp())));
     }
 
     private void refuse(FixedKeyRecord<String, byte[]> record, String reason) {
+        deadLetters.record();
         Headers headers = record.headers();
         headers.remove(REASON_HEADER);
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));

@@ -24,8 +24,8 @@ class AppConfigTest {
 
         assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(c.topicPrefix()).isEqualTo("tocsin.");
-        assertThat(c.errorAlertLimit()).isEqualTo(5);
-        assertThat(c.errorAlertWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.throttle().limit()).isEqualTo(5);
+        assertThat(c.throttle().window()).isEqualTo(Duration.ofHours(1));
         assertThat(c.heartbeat().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.httpPort()).isEqualTo(8080);
         assertThat(c.slackWebhookUrl()).isEmpty();
@@ -39,7 +39,7 @@ class AppConfigTest {
 
         AppConfig c = AppConfig.load(file, Map.of("TOCSIN_HEARTBEAT_TIMEOUT", "5s", "TOCSIN_SERVICE", "agent-key"), warnings::add);
 
-        assertThat(c.errorAlertLimit()).isEqualTo(3);
+        assertThat(c.throttle().limit()).isEqualTo(3);
         assertThat(c.heartbeat().timeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.kafka()).containsEntry("security.protocol", "SSL");
         assertThat(warnings).singleElement().asString().contains("TOCSIN_SERVICE");

@@ -2,6 +2,7 @@ package io.tocsin.errors;
 
 import static io.tocsin.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class ErrorThrottleTopologyTest {
 
-    private final TopologyFixture topology = new TopologyFixture(Map.of("error.alert.limit", "5", "error.alert.window", "1h"));
+    private final TopologyFixture topology = new TopologyFixture(Map.of("error.alert.limit", "5", "error.alert.window", "1h",
+            "error.alert.grace", "5m", "error.digest.max-delay", "5m"));
 
     @AfterEach
     void close() {
@@ -114,5 +116,147 @@ class ErrorThrottleTopologyTest {
             assertThat(a.timestamp()).isEqualTo(T0);
             assertThat(a.windowStart()).isEqualTo(T0);
         });
+    }
+
+    private void occurrence(String id, Instant at) {
+        topology.error(Events.exception("orders", "java.lang.IllegalStateException", "order 1 not found", at, id), at);
+    }
+
+    private void otherError(Instant at) {
+        topology.error(Events.exception("billing", "java.lang.IllegalArgumentException", "x", at, "other-" + at), at);
+    }
+
+    @Test
+    void shouldDigestWhatWasSuppressedWhenStreamTimePassesTheWindowEnd() {
+        for (int i = 0; i < 7; i++) {
+            occurrence("e" + i, T0.plusSeconds(i));
+        }
+        topology.alerts();
+
+        otherError(T0.plus(Duration.ofMinutes(66))); // stream time passes window end + grace (T0+1h+5m)
+
+        List<Alert> digests = topology.alerts().stream().filter(a -> a.kind() == AlertKind.ERROR_DIGEST).toList();
+        assertThat(digests).singleElement().satisfies(d -> {
+            assertThat(d.suppressed()).isEqualTo(2);
+            assertThat(d.text()).startsWith("suppressed 2 more in the last 1h").contains("last seen " + T0.plusSeconds(6));
+            assertThat(d.windowStart()).isEqualTo(T0);
+        });
+    }
+
+    @Test
+    void shouldDigestAQuietErrorOnTheWallClockSweep() {
+        for (int i = 0; i < 6; i++) {
+            occurrence("e" + i, T0.plusSeconds(i));
+        }
+        topology.alerts();
+
+        topology.advanceWallClock(Duration.ofMinutes(69), Duration.ofSeconds(30));
+        assertThat(topology.alerts()).as("not before end + grace + max delay").isEmpty();
+        topology.advanceWallClock(Duration.ofMinutes(2), Duration.ofSeconds(1));
+
+        assertThat(topology.alerts()).extracting(Alert::kind, Alert::suppressed).containsExactly(tuple(AlertKind.ERROR_DIGEST, 1L));
+    }
+
+    @Test
+    void shouldSendNoDigestWhenNothingWasSuppressed() {
+        occurrence("only", T0);
+        topology.alerts();
+
+        otherError(T0.plus(Duration.ofHours(3)));
+
+        assertThat(topology.alerts()).extracting(Alert::kind).containsOnly(AlertKind.ERROR);
+    }
+
+    @Test
+    void shouldLandALateEventInTheWindowItsTimeBelongsTo() {
+        for (int i = 0; i < 3; i++) {
+            occurrence("e" + i, T0.plusSeconds(i));
+        }
+        occurrence("next-window", T0.plus(Duration.ofHours(1)).plusSeconds(1)); // opens window 2
+        occurrence("late", T0.plus(Duration.ofMinutes(30))); // 1 s of stream time after window 1 ended: within grace
+
+        List<Alert> alerts = topology.alerts();
+        assertThat(alerts).extracting(Alert::windowStart, Alert::occurrence).containsExactly(
+                tuple(T0, 1), tuple(T0, 2), tuple(T0, 3), tuple(T0.plus(Duration.ofHours(1)).plusSeconds(1), 1), tuple(T0, 4));
+    }
+
+    @Test
+    void shouldCountButNeverAlertAnEventLaterThanTheGrace() {
+        occurrence("e0", T0);
+        occurrence("next-window", T0.plus(Duration.ofHours(2)));
+        otherError(T0.plus(Duration.ofHours(4))); // window 2 is long closed
+        topology.alerts();
+        topology.errorGroups();
+
+        occurrence("very-late", T0.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(10)));
+
+        assertThat(topology.alerts()).isEmpty();
+        assertThat(topology.errorGroups()).last().satisfies(r -> assertThat(r.value()).contains("\"lateCount\":1"));
+    }
+
+    @Test
+    void shouldDropDuplicateEventIds() {
+        occurrence("same-id", T0);
+        occurrence("same-id", T0); // a replayed agent spool resends it
+
+        assertThat(topology.alerts()).hasSize(1);
+        assertThat(topology.errorGroups()).last().satisfies(r -> assertThat(r.value()).contains("\"totalCount\":1"));
+    }
+
+    @Test
+    void shouldAddUpCountsWithAtMostOneAlertPerEvent() {
+        String storm = Events.exception("orders", "java.lang.IllegalStateException", "m", T0, "agg-1");
+        topology.error(Events.withCount(storm, 3), T0); // occurrences 1..3: alerts as 3
+        topology.error(Events.withCount(storm.replace("agg-1", "agg-2"), 3), T0.plusSeconds(1)); // 4..6: alerts once, as 5
+        topology.error(Events.withCount(storm.replace("agg-1", "agg-3"), 100), T0.plusSeconds(2)); // suppressed
+
+        assertThat(topology.alerts()).extracting(Alert::occurrence).containsExactly(3, 5);
+        assertThat(topology.errorGroups()).last().satisfies(r -> assertThat(r.value()).contains("\"totalCount\":106"));
+    }
+
+    @Test
+    void shouldPublishGroupStatisticsWithAScrubbedSample() {
+        topology.error(Events.exception("orders", "java.lang.IllegalStateException", "login failed for bob@acme.com", T0, "s1")
+                .replace("/orders/123", "/orders/123?token=s3cr3t"), T0);
+
+        assertThat(topology.errorGroups()).singleElement().satisfies(r -> assertThat(r.value())
+                .contains("\"totalCount\":1").contains("\"alertsSent\":1").contains("\"instances\":[\"orders-1\"]")
+                .contains("token=[scrubbed]").doesNotContain("s3cr3t").doesNotContain("bob@acme.com"));
+        assertThat(topology.alerts()).singleElement().satisfies(a -> assertThat(a.text()).doesNotContain("s3cr3t").doesNotContain("bob@"));
+    }
+
+    @Test
+    void shouldForgetAGroupIdleLongerThanTheRetention() {
+        try (TopologyFixture shortLived = new TopologyFixture(Map.of("error.alert.window", "10s", "error.alert.grace", "0s",
+                "error.digest.max-delay", "0s", "error.group.retention", "1m"))) {
+            shortLived.error(Events.exception("orders", "X", "m", T0, "a"), T0);
+            shortLived.errorGroups();
+
+            shortLived.advanceWallClock(Duration.ofSeconds(75), Duration.ofSeconds(1));
+
+            assertThat(shortLived.errorGroups()).last().satisfies(r -> assertThat(r.value()).isNull());
+        }
+    }
+
+    @Test
+    void shouldTruncateAbsurdEventsAndStillAlert() {
+        StringBuilder frames = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            frames.append(i == 0 ? "" : ",").append("{\"className\":\"com.acme.F").append(i).append("\",\"method\":\"m\",\"inApp\":true}");
+        }
+        String cause = "null";
+        for (int i = 0; i < 1000; i++) {
+            cause = "{\"type\":\"java.io.IOException\",\"message\":\"c\",\"frames\":[],\"cause\":" + cause + "}";
+        }
+        String huge = "{\"type\":\"exception\",\"version\":1,\"id\":\"huge\",\"timestamp\":\"" + T0 + "\",\"service\":\"orders\","
+                + "\"instance\":\"o-1\",\"environment\":\"prod\",\"exception\":{\"type\":\"X\",\"message\":\"" + "m".repeat(2_000_000)
+                + "\",\"frames\":[" + frames + "],\"cause\":" + cause + "}}";
+
+        topology.error(huge, T0);
+
+        assertThat(topology.deadLetters()).isEmpty();
+        assertThat(topology.alerts()).singleElement().satisfies(a -> assertThat(a.text()).contains("chars truncated]"));
+        assertThat(topology.errorGroups()).singleElement().satisfies(r -> assertThat(r.value())
+                .contains("49800 more frames").contains("more causes truncated").hasSizeLessThan(100_000));
     }
 }

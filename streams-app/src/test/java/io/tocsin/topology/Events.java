@@ -20,6 +20,11 @@ public final class Events {
                 """.formatted(id, at, service, service, type, message);
     }
 
+    /** The same event with a different {@code count}. */
+    public static String withCount(String exceptionJson, long count) {
+        return exceptionJson.replace("\"count\":1", "\"count\":" + count);
+    }
+
     public static String heartbeat(String service, String instance, Instant at, long intervalMs, String status) {
         return """
                 {"type":"heartbeat","version":1,"timestamp":"%s","service":"%s","instance":"%s","environment":"prod",

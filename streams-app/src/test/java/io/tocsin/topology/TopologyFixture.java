@@ -87,6 +87,10 @@ public final class TopologyFixture implements AutoCloseable {
         return driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
 
+    public List<TestRecord<String, String>> errorGroups() {
+        return driver.createOutputTopic(topics.errorGroups(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+
     public List<TestRecord<String, String>> registry() {
         return driver.createOutputTopic(topics.instances(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }

@@ -1,0 +1,67 @@
+package io.tocsin.errors;
+
+import io.tocsin.model.ExceptionEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything Tocsin keeps about one error group: the throttle's windows (the current one and, during the grace
+ * period after it, the previous one) and the statistics published on {@code tocsin.error-groups} and the HTTP API.
+ * Times are epoch ms of event time. {@code sample} is the latest event, scrubbed.
+ */
+public record ErrorGroup(
+        String fingerprint,
+        String title,
+        String service,
+        String environment,
+        long firstSeen,
+        long lastSeen,
+        long totalCount,
+        long alertsSent,
+        long lateCount,
+        ErrorWindow current,
+        ErrorWindow previous,
+        List<String> instances,
+        ExceptionEvent sample) {
+
+    static final int MAX_INSTANCES = 20;
+
+    public ErrorGroup {
+        instances = instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    static ErrorGroup first(GroupedError e, long at) {
+        return new ErrorGroup(e.fingerprint(), e.title(), e.event().service(), e.event().environment(), at, at, 0, 0, 0,
+                null, null, List.of(), e.event());
+    }
+
+    /** Counts an event everywhere but in a window. */
+    ErrorGroup seen(GroupedError e, long at) {
+        List<String> seenOn = new ArrayList<>(instances);
+        seenOn.remove(e.event().instance());
+        seenOn.add(0, e.event().instance());
+        return new ErrorGroup(fingerprint, e.title(), service, environment, Math.min(firstSeen, at), Math.max(lastSeen, at),
+                totalCount + e.event().count(), alertsSent, lateCount, current, previous,
+                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event());
+    }
+
+    ErrorGroup withWindows(ErrorWindow newCurrent, ErrorWindow newPrevious) {
+        return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent, lateCount,
+                newCurrent, newPrevious, instances, sample);
+    }
+
+    ErrorGroup withAlert() {
+        return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent + 1,
+                lateCount, current, previous, instances, sample);
+    }
+
+    ErrorGroup withLate(long occurrences) {
+        return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
+                lateCount + occurrences, current, previous, instances, sample);
+    }
+
+    /** Occurrences in the current window, 0 when it has closed. */
+    public long windowCount() {
+        return current == null || current.closed() ? 0 : current.count();
+    }
+}

@@ -1,0 +1,46 @@
+package io.tocsin.errors;
+
+import java.time.Duration;
+
+/**
+ * The throttle's settings.
+ *
+ * @param limit          alerts per group per window
+ * @param window         window length, from the group's first occurrence
+ * @param grace          how late (event time) an occurrence may arrive and still land in its window; windows close
+ *                       (and digest) when stream time passes their end plus this
+ * @param digestMaxDelay live mode: a wall-clock sweep closes windows whose end plus grace is this far in the past, so
+ *                       a quiet error's digest still arrives
+ * @param wallClockSweep true in live mode; replay closes windows on event time only
+ * @param sweepInterval  how often windows are checked for closing
+ * @param dedupeWindow   how long an event id is remembered to drop duplicates (e.g. a replayed agent spool)
+ * @param retention      a group idle this long, its window closed, is dropped from state
+ */
+public record ThrottleRules(
+        int limit,
+        Duration window,
+        Duration grace,
+        Duration digestMaxDelay,
+        boolean wallClockSweep,
+        Duration sweepInterval,
+        Duration dedupeWindow,
+        Duration retention) {
+
+    public ThrottleRules {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be positive, was " + window);
+        }
+    }
+
+    public static ThrottleRules of(int limit, Duration window) {
+        return new ThrottleRules(limit, window, Duration.ofMinutes(5), Duration.ofMinutes(5), true, Duration.ofSeconds(1),
+                Duration.ofDays(1), Duration.ofDays(7));
+    }
+
+    public ThrottleRules forReplay() {
+        return new ThrottleRules(limit, window, grace, digestMaxDelay, false, sweepInterval, dedupeWindow, retention);
+    }
+}
