@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class HttpApi implements AutoCloseable {
     private KafkaStreams streams;
     private PrometheusMeterRegistry metrics;
     private InstancesQuery instances;
+    private ErrorGroupsQuery errorGroups;
 
     private HttpApi(HttpServer server, ObjectMapper mapper) {
         this.server = server;
@@ -52,10 +54,13 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, InstancesQuery instancesQuery) {
+    /** Starts serving; {@code self} is this instance's {@code application.server}, where peers reach it. */
+    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, HostInfo self) {
         this.streams = kafkaStreams;
         this.metrics = registry;
-        this.instances = instancesQuery;
+        Peers peers = new Peers(kafkaStreams, self, mapper);
+        this.instances = new InstancesQuery(kafkaStreams, peers);
+        this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers);
         routes();
         server.start();
         LOG.info("HTTP API on port {}", port());
@@ -72,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/health", this::ready);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.createContext("/api/instances", this::instances);
+        server.createContext("/api/error-groups", this::errorGroups);
     }
 
     private void ready(HttpExchange ex) throws IOException {
@@ -88,7 +94,7 @@ public final class HttpApi implements AutoCloseable {
         try {
             InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"));
             if (path.equals("/api/instances") || path.equals("/api/instances/")) {
-                json(ex, 200, InstancesQuery.LOCAL_SCOPE.equals(q.get("scope")) ? instances.local(filter) : instances.live(filter));
+                json(ex, 200, localOnly(q) ? instances.local(filter) : instances.live(filter));
             } else if (path.equals("/api/instances/best")) {
                 var best = instances.best(filter);
                 if (best.isPresent()) {
@@ -99,9 +105,52 @@ public final class HttpApi implements AutoCloseable {
             } else {
                 json(ex, 404, Map.of("error", "not found"));
             }
-        } catch (InstancesQuery.NotReadyException e) {
+        } catch (Peers.NotReadyException e) {
             json(ex, 503, Map.of("error", e.getMessage()));
         }
+    }
+
+    private void errorGroups(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex);
+        String rest = ex.getRequestURI().getPath().substring("/api/error-groups".length()).replaceAll("^/+|/+$", "");
+        try {
+            if (rest.isEmpty()) {
+                int limit = parseLimit(q.get("limit"));
+                json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit, localOnly(q)));
+            } else if (rest.matches("[A-Za-z0-9._-]+")) {
+                var group = errorGroups.one(rest, localOnly(q));
+                if (group.isPresent()) {
+                    json(ex, 200, group.get());
+                } else {
+                    json(ex, 404, Map.of("error", "no error group " + rest));
+                }
+            } else {
+                json(ex, 404, Map.of("error", "not found"));
+            }
+        } catch (IllegalArgumentException e) {
+            json(ex, 400, Map.of("error", e.getMessage()));
+        } catch (Peers.NotReadyException e) {
+            json(ex, 503, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private static int parseLimit(String limit) {
+        if (limit == null) {
+            return ErrorGroupsQuery.DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n < 1 || n > 10_000) {
+                throw new IllegalArgumentException("limit must be between 1 and 10000");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number");
+        }
+    }
+
+    private static boolean localOnly(Map<String, String> q) {
+        return "local".equals(q.get("scope"));
     }
 
     private static Map<String, String> query(HttpExchange ex) {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tocsin.api.HttpApi;
-import io.tocsin.api.InstancesQuery;
 import io.tocsin.config.AppConfig;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
@@ -72,7 +71,7 @@ public final class TocsinApp implements AutoCloseable {
         AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), KafkaClients.producer(config),
                 topics.alerts(), topics.alertsUndelivered(), sink,
                 new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()), metrics).start();
-        http.serve(streams, metrics, new InstancesQuery(streams, self, new EventCodec().mapper()));
+        http.serve(streams, metrics, self);
         return new TocsinApp(streams, notifier, http, streamsMetrics, sink.describe());
     }
 

@@ -1,0 +1,114 @@
+package io.tocsin.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.tocsin.errors.ErrorGroup;
+import io.tocsin.errors.ErrorWindow;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.topology.AlertTopology;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Error groups from the throttle's stores via interactive queries. A single group is read where its partition is
+ * active (here, or forwarded to that instance); lists merge every instance's most recent groups. Filtering by service
+ * reads the by-service index, never every group.
+ */
+final class ErrorGroupsQuery {
+
+    /** A group as the API shows it; {@code sample} only for a single group. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record View(String fingerprint, String title, String service, String environment, Instant firstSeen, Instant lastSeen,
+                long totalCount, long windowCount, long alertsSent, long lateCount, Instant windowStart, Instant windowEnd,
+                List<String> instances, ExceptionEvent sample) {
+
+        static View of(ErrorGroup g, boolean withSample) {
+            ErrorWindow w = g.current();
+            return new View(g.fingerprint(), g.title(), g.service(), g.environment(), Instant.ofEpochMilli(g.firstSeen()),
+                    Instant.ofEpochMilli(g.lastSeen()), g.totalCount(), g.windowCount(), g.alertsSent(), g.lateCount(),
+                    w == null ? null : Instant.ofEpochMilli(w.start()), w == null ? null : Instant.ofEpochMilli(w.end()),
+                    g.instances(), withSample ? g.sample() : null);
+        }
+    }
+
+    static final int DEFAULT_LIMIT = 100;
+    private static final Comparator<View> MOST_RECENT_FIRST =
+            Comparator.comparing(View::lastSeen).reversed().thenComparing(View::fingerprint);
+
+    private final KafkaStreams streams;
+    private final Peers peers;
+
+    ErrorGroupsQuery(KafkaStreams streams, Peers peers) {
+        this.streams = streams;
+        this.peers = peers;
+    }
+
+    List<View> list(String service, String environment, int limit, boolean localOnly) {
+        List<View> local = local(service, environment, limit);
+        if (localOnly) {
+            return local;
+        }
+        String path = "/api/error-groups" + Query.of("service", service, "environment", environment, "limit", String.valueOf(limit));
+        List<View> all = new ArrayList<>(peers.gather(AlertTopology.ERROR_STORES.groups(), local, path, new TypeReference<List<View>>() { }));
+        all.sort(MOST_RECENT_FIRST);
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    Optional<View> one(String fingerprint, boolean localOnly) {
+        if (!localOnly) {
+            KeyQueryMetadata owner = streams.queryMetadataForKey(AlertTopology.ERROR_STORES.groups(), fingerprint, new StringSerializer());
+            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                throw new Peers.NotReadyException("no instance owns the error groups yet (" + streams.state() + ")");
+            }
+            if (!owner.activeHost().equals(peers.self())) {
+                return peers.get(owner.activeHost(), "/api/error-groups/" + fingerprint, new TypeReference<View>() { });
+            }
+        }
+        return Optional.ofNullable(store(AlertTopology.ERROR_STORES.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore())
+                .get(fingerprint)).map(g -> View.of(g, true));
+    }
+
+    private List<View> local(String service, String environment, int limit) {
+        ReadOnlyKeyValueStore<String, ErrorGroup> groups =
+                store(AlertTopology.ERROR_STORES.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore());
+        List<View> out = new ArrayList<>();
+        if (service != null) {
+            ReadOnlyKeyValueStore<String, String> index =
+                    store(AlertTopology.ERROR_STORES.byService(), QueryableStoreTypes.<String, String>keyValueStore());
+            String prefix = service + "/" + (environment == null ? "" : environment + "/");
+            try (KeyValueIterator<String, String> it = index.prefixScan(prefix, new StringSerializer())) {
+                it.forEachRemaining(kv -> Optional.ofNullable(groups.get(kv.value)).ifPresent(g -> out.add(View.of(g, false))));
+            }
+        } else {
+            try (KeyValueIterator<String, ErrorGroup> it = groups.all()) {
+                it.forEachRemaining(kv -> {
+                    if (environment == null || environment.equals(kv.value.environment())) {
+                        out.add(View.of(kv.value, false));
+                    }
+                });
+            }
+        }
+        out.sort(MOST_RECENT_FIRST);
+        return out.subList(0, Math.min(limit, out.size()));
+    }
+
+    private <S> S store(String name, QueryableStoreType<S> type) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+        } catch (InvalidStateStoreException e) {
+            throw new Peers.NotReadyException("the error groups are not queryable yet (" + streams.state() + ")");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.tocsin.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** {@code streams-app.jar run} in a child process, as users run it: so a test can kill -9 it. */
+final class AppProcess implements AutoCloseable {
+
+    private static final Path JAR = Path.of("target", "streams-app.jar");
+
+    private final Process process;
+    private final int httpPort;
+
+    private AppProcess(Process process, int httpPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+    }
+
+    static AppProcess run(Map<String, String> env, Path log) throws Exception {
+        int port = EmbeddedKafkaBroker.freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "run"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        pb.environment().put("TOCSIN_HTTP_PORT", String.valueOf(port));
+        AppProcess app = new AppProcess(pb.start(), port);
+        HttpClient http = HttpClient.newHttpClient();
+        await("streams-app process ready").atMost(Duration.ofSeconds(90)).until(() -> {
+            if (!app.process.isAlive()) {
+                throw new IllegalStateException("streams-app exited with " + app.process.exitValue() + ", see " + log);
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        return app;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no commit. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the app closes cleanly. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+}
