@@ -6,7 +6,9 @@ import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Computes the group of an exception event. Pure and deterministic: the same bug gives the same fingerprint across
@@ -23,9 +25,15 @@ public final class Fingerprinter {
     static final int TOP_FRAMES = 5;
     private static final int TITLE_MESSAGE_MAX = 120;
     private static final int MAX_CAUSES = 16;
+    private static final int FRAME_CACHE_MAX = 50_000;
+    private static final String GLUE = "";
+
+    /** Frames repeat across events far more than they vary: their normalised form is cached (cleared when full). */
+    private final Map<Frame, String> frameCache = new ConcurrentHashMap<>();
 
     public Fingerprint fingerprint(ExceptionEvent event) {
         List<Object> parts = new ArrayList<>(List.of(VERSION, event.service(), event.environment()));
+        List<String> topFrames = significantFrames(event.exception().frames());
         if (event.fingerprint() != null) {
             parts.add("custom");
             parts.addAll(event.fingerprint());
@@ -33,44 +41,48 @@ public final class Fingerprinter {
             parts.add(nullToEmpty(event.category()));
             parts.add(event.request() == null ? "" : nullToEmpty(event.request().method()));
             parts.add(event.request() == null ? "" : Normalizer.route(event.request().url()).orElse(""));
-            addChain(parts, event.exception());
+            addChain(parts, event.exception(), topFrames);
         }
-        return new Fingerprint(VERSION + "-" + Alert.idOf(parts.toArray()), title(event.exception()));
+        return new Fingerprint(VERSION + "-" + Alert.idOf(parts.toArray()), title(event.exception(), topFrames));
     }
 
-    private static void addChain(List<Object> parts, ExceptionInfo exception) {
+    private void addChain(List<Object> parts, ExceptionInfo exception, List<String> topFrames) {
         ExceptionInfo e = exception;
         for (int depth = 0; e != null && depth < MAX_CAUSES; depth++, e = e.cause()) {
             parts.add("type:" + Normalizer.className(e.type()));
-            List<String> frames = significantFrames(e.frames());
-            parts.addAll(frames);
-            if (inAppFrames(e.frames()).isEmpty()) {
+            List<String> inApp = inAppFrames(e.frames());
+            parts.addAll(depth == 0 ? topFrames : inApp.isEmpty() ? topOf(e.frames()) : inApp);
+            if (inApp.isEmpty()) {
                 parts.add("message:" + Normalizer.message(e.message()));
             }
         }
     }
 
     /** In-app frames, or the top frames when none is in-app; glue dropped, names normalised, recursion collapsed. */
-    static List<String> significantFrames(List<Frame> frames) {
+    List<String> significantFrames(List<Frame> frames) {
         List<String> inApp = inAppFrames(frames);
-        if (!inApp.isEmpty()) {
-            return inApp;
-        }
+        return inApp.isEmpty() ? topOf(frames) : inApp;
+    }
+
+    private List<String> topOf(List<Frame> frames) {
         List<String> all = normalised(frames, false);
         return all.subList(0, Math.min(TOP_FRAMES, all.size()));
     }
 
-    private static List<String> inAppFrames(List<Frame> frames) {
+    private List<String> inAppFrames(List<Frame> frames) {
         return normalised(frames, true);
     }
 
-    private static List<String> normalised(List<Frame> frames, boolean inAppOnly) {
+    private List<String> normalised(List<Frame> frames, boolean inAppOnly) {
         List<String> out = new ArrayList<>();
         for (Frame f : frames) {
-            if ((inAppOnly && !f.inApp()) || Normalizer.isGlue(f.className())) {
+            if (inAppOnly && !f.inApp()) {
                 continue;
             }
-            String name = Normalizer.className(f.className()) + "." + Normalizer.method(f.method());
+            String name = normalised(f);
+            if (name.isEmpty()) {
+                continue;
+            }
             if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
                 out.add(name);
             }
@@ -78,8 +90,23 @@ public final class Fingerprinter {
         return out;
     }
 
+    /** "Class.method" normalised, or {@link #GLUE} for frames that never take part. */
+    private String normalised(Frame f) {
+        Frame key = new Frame(f.className(), f.method(), null, null, false);
+        String cached = frameCache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String name = Normalizer.isGlue(f.className()) ? GLUE : Normalizer.className(f.className()) + "." + Normalizer.method(f.method());
+        if (frameCache.size() >= FRAME_CACHE_MAX) {
+            frameCache.clear();
+        }
+        frameCache.put(key, name);
+        return name;
+    }
+
     /** Exception type, normalised message and top in-app frame: "IllegalStateException: order <n> not found at OrderService.find". */
-    static String title(ExceptionInfo e) {
+    static String title(ExceptionInfo e, List<String> significantFrames) {
         String type = e.type().substring(e.type().lastIndexOf('.') + 1);
         String message = Normalizer.message(e.message());
         if (message.length() > TITLE_MESSAGE_MAX) {
@@ -89,12 +116,11 @@ public final class Fingerprinter {
         if (!message.isEmpty()) {
             title.append(": ").append(message);
         }
-        topFrame(e).ifPresent(f -> title.append(" at ").append(f));
+        topFrame(significantFrames).ifPresent(f -> title.append(" at ").append(f));
         return title.toString();
     }
 
-    private static Optional<String> topFrame(ExceptionInfo e) {
-        List<String> frames = significantFrames(e.frames());
+    private static Optional<String> topFrame(List<String> frames) {
         if (frames.isEmpty()) {
             return Optional.empty();
         }
