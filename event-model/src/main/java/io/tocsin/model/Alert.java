@@ -27,10 +27,31 @@ public record Alert(
         Instant windowStart,
         Instant windowEnd,
         long suppressed,
-        String route) {
+        String route,
+        boolean silenced,
+        String silencedBy) {
 
     public static final String TYPE = "alert";
     public static final String DEFAULT_ROUTE = "default";
+
+    /** An alert not yet routed: default route, not silenced. */
+    public Alert(String type, int version, String id, AlertKind kind, String key, String service, String environment,
+                 String instance, Instant timestamp, String title, String text, Integer occurrence, Integer limit,
+                 Instant windowStart, Instant windowEnd, long suppressed, String route) {
+        this(type, version, id, kind, key, service, environment, instance, timestamp, title, text, occurrence, limit,
+                windowStart, windowEnd, suppressed, route, false, null);
+    }
+
+    /** The same alert sent to {@code newRoute}, silenced by {@code by} (a silence, a maintenance window, an inhibition) or not (null). */
+    public Alert routed(String newRoute, String by) {
+        return new Alert(type, version, id, kind, key, service, environment, instance, timestamp, title, text, occurrence,
+                limit, windowStart, windowEnd, suppressed, newRoute, by != null, by);
+    }
+
+    public Alert withText(String newText) {
+        return new Alert(type, version, id, kind, key, service, environment, instance, timestamp, title, newText, occurrence,
+                limit, windowStart, windowEnd, suppressed, route, silenced, silencedBy);
+    }
 
     /** A deterministic id: the first 128 bits of SHA-256 over the given parts, hex encoded. */
     public static String idOf(Object... parts) {

@@ -2,6 +2,10 @@ package io.tocsin.config;
 
 import io.tocsin.errors.ThrottleRules;
 import io.tocsin.heartbeat.HeartbeatRules;
+import io.tocsin.model.Alert;
+import io.tocsin.routing.Matchers;
+import io.tocsin.routing.Route;
+import io.tocsin.routing.RoutingRules;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.Durations;
 import io.tocsin.model.Settings;
@@ -43,6 +47,10 @@ public record AppConfig(
         Optional<String> slackToken,
         Optional<String> slackChannel,
         String slackApiUrl,
+        int slackBatchMin,
+        Duration slackRouteInterval,
+        RoutingRules routing,
+        Optional<String> publicUrl,
         Optional<String> applicationServer,
         Map<String, String> kafka) {
 
@@ -77,6 +85,9 @@ public record AppConfig(
     public static final String SLACK_TOKEN = "slack.token";
     public static final String SLACK_CHANNEL = "slack.channel";
     public static final String SLACK_API_URL = "slack.api.url";
+    public static final String SLACK_BATCH_MIN = "slack.batch.min";
+    public static final String SLACK_ROUTE_INTERVAL = "slack.route.interval";
+    public static final String PUBLIC_URL = "http.public-url";
     public static final String KAFKA_PREFIX = "kafka.";
 
     /** Every key this app reads, besides the {@code kafka.*} pass-through. */
@@ -85,7 +96,7 @@ public record AppConfig(
             ERROR_GROUP_RETENTION, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
             HEARTBEAT_GROUP_MIN, HEARTBEAT_GROUP_WAIT, HEARTBEAT_FLAP_COUNT, HEARTBEAT_FLAP_WINDOW, HEARTBEAT_RETENTION,
             APPLICATION_SERVER, EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
-            SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL);
+            SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL, SLACK_BATCH_MIN, SLACK_ROUTE_INTERVAL, PUBLIC_URL, RoutingRules.ROUTES);
 
     private static final List<String> SECRET_WORDS = List.of("token", "password", "secret", "webhook", "jaas");
 
@@ -134,7 +145,7 @@ public record AppConfig(
 
     private static void requireKnown(String key) {
         if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)
-                && !key.startsWith(SCRUB_PATTERN_PREFIX)) {
+                && !key.startsWith(SCRUB_PATTERN_PREFIX) && RoutingRules.PREFIXES.stream().noneMatch(key::startsWith)) {
             throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", KEYS) + ", kafka.*)");
         }
     }
@@ -164,6 +175,11 @@ public record AppConfig(
                 s.get(SLACK_TOKEN),
                 s.get(SLACK_CHANNEL),
                 url(s, SLACK_API_URL).orElse("https://slack.com/api/"),
+                s.intValue(SLACK_BATCH_MIN, 10, 1, 1000),
+                s.duration(SLACK_ROUTE_INTERVAL, Duration.ofSeconds(1), Duration.ZERO),
+                RoutingRules.from(s, new Route(Alert.DEFAULT_ROUTE, Matchers.ANY, url(s, SLACK_WEBHOOK_URL),
+                        s.get(SLACK_TOKEN).flatMap(t -> s.get(SLACK_CHANNEL)), Optional.empty())),
+                url(s, PUBLIC_URL),
                 s.get(APPLICATION_SERVER),
                 kafka);
     }
@@ -283,6 +299,16 @@ public record AppConfig(
         out.put(SLACK_TOKEN, slackToken.map(v -> "****").orElse("(unset)"));
         out.put(SLACK_CHANNEL, slackChannel.orElse("(unset)"));
         out.put(SLACK_API_URL, slackApiUrl);
+        out.put(SLACK_BATCH_MIN, String.valueOf(slackBatchMin));
+        out.put(SLACK_ROUTE_INTERVAL, Durations.format(slackRouteInterval));
+        out.put(PUBLIC_URL, publicUrl.orElse("(unset: no links in messages)"));
+        out.put(RoutingRules.ROUTES, routing.routes().stream().map(Route::name).reduce((a, b) -> a + "," + b).orElse(""));
+        routing.routes().forEach(r -> out.put("route." + r.name(), r.matchers().fields() + " -> "
+                + r.webhookUrl().map(u -> "webhook ****").orElse(r.channel().map(c -> "channel " + c).orElse("console"))
+                + r.mention().map(m -> " mention " + m).orElse("")));
+        routing.maintenance().forEach(w -> out.put("maintenance." + w.name(), w.matchers().fields() + " " + w.days() + " "
+                + w.from() + "-" + w.to() + " " + w.zone()));
+        routing.inhibitions().forEach(i -> out.put("inhibit." + i.name(), i.source() + " -> " + i.targets()));
         kafka.forEach((k, v) -> out.put(KAFKA_PREFIX + k, isSecret(k) ? "****" : v));
         return out;
     }

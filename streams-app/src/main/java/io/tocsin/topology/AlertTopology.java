@@ -20,6 +20,9 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.privacy.Scrubber;
+import io.tocsin.routing.AlertRouter;
+import io.tocsin.routing.GlobalStateUpdaters;
+import io.tocsin.routing.Silence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -62,6 +65,9 @@ public final class AlertTopology {
     public static final String INSTANCES_STORE = "instances";
     public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
     public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
+    public static final String SILENCES_STORE = "silences";
+    public static final String ALERT_STATES_STORE = "alert-states";
+    public static final String POSTED_OUTAGES_STORE = "posted-outages";
 
     private final AppConfig config;
     private final Topics topics;
@@ -87,9 +93,21 @@ public final class AlertTopology {
                         (event, recordTime) -> eventTime(event, recordTime, maxFutureMs)));
         KStream<String, HeartbeatEvent> heartbeats = parsed(builder, topics.heartbeats(), "heartbeats",
                 () -> new InputParser<>(codec::parseHeartbeat, (event, recordTime) -> recordTime));
+        globalStores(builder);
         errorBranch(builder, errors);
         heartbeatBranch(builder, heartbeats, errors, readiness);
         return builder.build();
+    }
+
+    /** Silences and outage states, read by the alert router in every task. */
+    private void globalStores(StreamsBuilder builder) {
+        JsonSerde<Silence> silences = new JsonSerde<>(Silence.class, codec);
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCES_STORE), keys, silences)
+                        .withLoggingDisabled(), topics.silences(), Consumed.with(keys, silences).withName("silences-source"),
+                () -> new GlobalStateUpdaters.Silences(SILENCES_STORE));
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STATES_STORE), keys, alerts)
+                        .withLoggingDisabled(), topics.alerts(), Consumed.with(keys, alerts).withName("alert-states-source"),
+                () -> new GlobalStateUpdaters.AlertStates(ALERT_STATES_STORE));
     }
 
     private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {
@@ -114,6 +132,8 @@ public final class AlertTopology {
                 .split(Named.as("throttle-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(ErrorOutput::alert, Named.as("error-alert"))
+                        .process(() -> new AlertRouter(config.routing(), new AlertRouter.Stores(SILENCES_STORE, ALERT_STATES_STORE, null)),
+                                Named.as("error-alert-router"))
                         .to(topics.alerts(), Produced.with(keys, alerts).withName("error-alerts-sink")), "alerts"))
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(ErrorOutput::group, Named.as("error-group"))
@@ -129,6 +149,7 @@ public final class AlertTopology {
                                  KStream<String, ExceptionEvent> errors, InputReadiness readiness) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCES_STORE),
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSTED_OUTAGES_STORE), keys, keys));
         KStream<String, HeartbeatSignal> probeFailures = errors
                 .filter((key, e) -> HeartbeatSignal.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
                 .mapValues(HeartbeatSignal::failure, Named.as("probe-failure-signal"));
@@ -144,6 +165,9 @@ public final class AlertTopology {
                 .split(Named.as("heartbeat-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::alert, Named.as("heartbeat-alert"))
+                        .process(() -> new AlertRouter(config.routing(),
+                                        new AlertRouter.Stores(SILENCES_STORE, ALERT_STATES_STORE, POSTED_OUTAGES_STORE)),
+                                Named.as("heartbeat-alert-router"), POSTED_OUTAGES_STORE)
                         .to(topics.alerts(), Produced.with(keys, alerts).withName("heartbeat-alerts-sink")), "alerts"))
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::entry, Named.as("registry-entry"))

@@ -33,6 +33,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, byte[]> errors;
     private final TestInputTopic<String, byte[]> heartbeats;
     private final TestOutputTopic<String, String> alerts;
+    private final TestInputTopic<String, String> silences;
     private final EventCodec codec = new EventCodec();
 
     public TopologyFixture(Map<String, String> settings) {
@@ -54,6 +55,7 @@ public final class TopologyFixture implements AutoCloseable {
         errors = driver.createInputTopic(topics.errors(), new StringSerializer(), new ByteArraySerializer());
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
+        silences = driver.createInputTopic(topics.silences(), new StringSerializer(), new StringSerializer());
     }
 
     public void error(String json, Instant recordTime) {
@@ -62,6 +64,10 @@ public final class TopologyFixture implements AutoCloseable {
 
     public void heartbeat(String json, Instant recordTime) {
         heartbeats.pipeInput(null, json.getBytes(StandardCharsets.UTF_8), recordTime);
+    }
+
+    public void silence(String id, String json) {
+        silences.pipeInput(id, json);
     }
 
     /** Advances the driver's wall clock one step at a time, so every punctuation fires. */
