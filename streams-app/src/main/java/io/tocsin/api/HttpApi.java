@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.time.Clock;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class HttpApi implements AutoCloseable {
     private PrometheusMeterRegistry metrics;
     private InstancesQuery instances;
     private ErrorGroupsQuery errorGroups;
+    private SilencesApi silences;
 
     private HttpApi(HttpServer server, ObjectMapper mapper) {
         this.server = server;
@@ -55,12 +58,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Starts serving; {@code self} is this instance's {@code application.server}, where peers reach it. */
-    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, HostInfo self) {
+    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, HostInfo self,
+                         KafkaProducer<String, byte[]> producer, String silencesTopic) {
         this.streams = kafkaStreams;
         this.metrics = registry;
         Peers peers = new Peers(kafkaStreams, self, mapper);
         this.instances = new InstancesQuery(kafkaStreams, peers);
         this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers);
+        this.silences = new SilencesApi(kafkaStreams, producer, silencesTopic, mapper, Clock.systemUTC());
         routes();
         server.start();
         LOG.info("HTTP API on port {}", port());
@@ -78,6 +83,7 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.createContext("/api/instances", this::instances);
         server.createContext("/api/error-groups", this::errorGroups);
+        server.createContext("/api/silences", this::silences);
     }
 
     private void ready(HttpExchange ex) throws IOException {
@@ -126,6 +132,32 @@ public final class HttpApi implements AutoCloseable {
                 }
             } else {
                 json(ex, 404, Map.of("error", "not found"));
+            }
+        } catch (IllegalArgumentException e) {
+            json(ex, 400, Map.of("error", e.getMessage()));
+        } catch (Peers.NotReadyException e) {
+            json(ex, 503, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void silences(HttpExchange ex) throws IOException {
+        String id = ex.getRequestURI().getPath().substring("/api/silences".length()).replaceAll("^/+|/+$", "");
+        String method = ex.getRequestMethod();
+        try {
+            if (id.isEmpty() && method.equals("GET")) {
+                json(ex, 200, silences.active());
+            } else if (id.isEmpty() && method.equals("POST")) {
+                String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                json(ex, 201, silences.create(body));
+            } else if (!id.isEmpty() && method.equals("DELETE")) {
+                var deleted = silences.delete(id);
+                if (deleted.isPresent()) {
+                    json(ex, 200, deleted.get());
+                } else {
+                    json(ex, 404, Map.of("error", "no silence " + id));
+                }
+            } else {
+                json(ex, 405, Map.of("error", method + " is not supported here"));
             }
         } catch (IllegalArgumentException e) {
             json(ex, 400, Map.of("error", e.getMessage()));

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -183,17 +185,18 @@ public final class Main {
 
         @Override
         public Integer call() {
-            if (!Alert.DEFAULT_ROUTE.equals(route)) {
-                throw new ConfigException("--route", "unknown route '" + route + "' (configured routes: " + Alert.DEFAULT_ROUTE + ")");
-            }
             AppConfig config = options.load();
-            AlertSink sink = AlertSinks.fromConfig(config, System.out);
+            Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, System.out);
+            AlertSink sink = sinks.get(route);
+            if (sink == null) {
+                throw new ConfigException("--route", "unknown route '" + route + "' (configured routes: " + String.join(", ", sinks.keySet()) + ")");
+            }
             Instant now = Instant.now();
             Alert alert = new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf("test-alert", route, now), AlertKind.ERROR,
                     "test-alert", "tocsin", "test", null, now, "TEST: Tocsin can post to route " + route,
                     "This is a test message sent by `streams-app.jar test-alert`. No action needed.",
                     null, null, null, null, 0, route);
-            DeliveryResult result = sink.deliver(alert);
+            DeliveryResult result = sink.deliver(List.of(alert));
             System.out.println("test alert to " + sink.describe() + ": " + result.outcome() + " (" + result.reason() + ")");
             return result.outcome() == DeliveryResult.Outcome.DELIVERED ? 0 : 1;
         }

@@ -8,6 +8,10 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
+import io.tocsin.delivery.DeliveredIds;
+import io.tocsin.model.Alert;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import io.tocsin.delivery.RetryPolicy;
 import io.tocsin.model.EventCodec;
 import io.tocsin.topology.AlertTopology;
@@ -36,9 +40,11 @@ public final class TocsinApp implements AutoCloseable {
     private final HttpApi http;
     private final KafkaStreamsMetrics streamsMetrics;
     private final String alertDestination;
+    private final KafkaProducer<String, byte[]> producer;
 
     private TocsinApp(KafkaStreams streams, AlertNotifier notifier, HttpApi http, KafkaStreamsMetrics streamsMetrics,
-                      String alertDestination) {
+                      KafkaProducer<String, byte[]> producer, String alertDestination) {
+        this.producer = producer;
         this.alertDestination = alertDestination;
         this.streams = streams;
         this.notifier = notifier;
@@ -47,6 +53,7 @@ public final class TocsinApp implements AutoCloseable {
     }
 
     public static TocsinApp start(AppConfig config, PrintStream console) {
+        Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
         LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats(),
@@ -67,12 +74,14 @@ public final class TocsinApp implements AutoCloseable {
         streamsMetrics.bindTo(metrics);
         streams.start();
 
-        AlertSink sink = AlertSinks.fromConfig(config, console);
-        AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), KafkaClients.producer(config),
-                topics.alerts(), topics.alertsUndelivered(), sink,
-                new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()), metrics).start();
-        http.serve(streams, metrics, self);
-        return new TocsinApp(streams, notifier, http, streamsMetrics, sink.describe());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
+        DeliveredIds delivered = new DeliveredIds(topics.alertsDelivered(), producer).load(KafkaClients.notifierConsumer(config));
+        AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), producer, delivered, sinks,
+                new AlertNotifier.Settings(topics.alerts(), topics.alertsUndelivered(), config.slackBatchMin(),
+                        config.slackRouteInterval(), new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random())),
+                metrics).start();
+        http.serve(streams, metrics, self, producer, topics.silences());
+        return new TocsinApp(streams, notifier, http, streamsMetrics, producer, sinks.get(Alert.DEFAULT_ROUTE).describe());
     }
 
     public String alertDestination() {
@@ -91,6 +100,7 @@ public final class TocsinApp implements AutoCloseable {
     public void close() {
         http.close();
         notifier.close();
+        producer.close(Duration.ofSeconds(5));
         streamsMetrics.close();
         // leave the group at once: a successor (restart, deploy) then rebalances without waiting out the session timeout
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))

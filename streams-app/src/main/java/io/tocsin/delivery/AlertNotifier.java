@@ -8,8 +8,10 @@ import io.tocsin.model.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,146 +27,223 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code tocsin.alerts} (read_committed) and hands each alert to the sink, in order per partition. An alert's
- * offset is committed only after the sink accepted it (or refused it for good, in which case it goes to
- * {@code tocsin.alerts-undelivered} with the reason in a header), so a Slack outage delays alerts but loses none.
- * While an alert waits for a retry the consumer is paused and keeps polling, so it stays in its group however long
- * Slack is down.
+ * Reads {@code tocsin.alerts} (read_committed) and delivers each alert to its route's sink, in order per route.
+ *
+ * <p>Offsets are committed only past alerts that are done: accepted by Slack (and their ids recorded in
+ * {@link DeliveredIds}), silenced, already delivered before a crash, or refused for good (then written to
+ * {@code tocsin.alerts-undelivered} with the reason). So a Slack outage delays alerts and loses none. Each route has
+ * its own queue, backoff and rate limit: a route that Slack refuses never holds up another. A route posts at most one
+ * message per {@code routeInterval}; when more than {@code batchMin} alerts wait on it, or the oldest has waited
+ * {@value #BATCH_AFTER_S} s, they go together in one message rather than falling minutes behind.
  */
 public final class AlertNotifier implements AutoCloseable {
 
     public static final String REASON_HEADER = "tocsin.undelivered.reason";
+    public static final String ROUTE_HEADER = "tocsin.undelivered.route";
+    static final long BATCH_AFTER_S = 30;
     private static final Logger LOG = LoggerFactory.getLogger(AlertNotifier.class);
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final int MAX_BATCH = 50;
+    private static final int MAX_PENDING = 10_000;
+    private static final long MAX_POLL_MS = 200;
+
+    /** Tunables of delivery. */
+    public record Settings(String alertsTopic, String undeliveredTopic, int batchMin, Duration routeInterval, RetryPolicy retry) {
+    }
+
+    private record Pending(TopicPartition partition, long offset, Alert alert, long since) {
+    }
+
+    private final class RouteQueue {
+        final String route;
+        final AlertSink sink;
+        final Deque<Pending> waiting = new ArrayDeque<>();
+        long nextAttempt;
+        int failures;
+
+        RouteQueue(String route, AlertSink sink) {
+            this.route = route;
+            this.sink = sink;
+        }
+    }
 
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> undeliveredProducer;
-    private final String alertsTopic;
-    private final String undeliveredTopic;
-    private final AlertSink sink;
-    private final RetryPolicy retryPolicy;
+    private final KafkaProducer<String, byte[]> producer;
+    private final DeliveredIds delivered;
+    private final Settings settings;
+    private final Map<String, RouteQueue> routes = new LinkedHashMap<>();
+    private final OffsetTracker offsets = new OffsetTracker();
     private final EventCodec codec = new EventCodec();
-    private final Deque<ConsumerRecord<String, byte[]>> pending = new ArrayDeque<>();
-    private final Counter delivered;
+    private final Counter deliveredCount;
     private final Counter retried;
     private final Counter undelivered;
+    private final Counter skipped;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public AlertNotifier(Properties consumerProps, Properties producerProps, String alertsTopic, String undeliveredTopic,
-                         AlertSink sink, RetryPolicy retryPolicy, MeterRegistry metrics) {
+    public AlertNotifier(Properties consumerProps, KafkaProducer<String, byte[]> producer, DeliveredIds delivered,
+                         Map<String, AlertSink> sinks, Settings settings, MeterRegistry metrics) {
         this.consumer = new KafkaConsumer<>(consumerProps);
-        this.undeliveredProducer = new KafkaProducer<>(producerProps);
-        this.alertsTopic = alertsTopic;
-        this.undeliveredTopic = undeliveredTopic;
-        this.sink = sink;
-        this.retryPolicy = retryPolicy;
-        this.delivered = Counter.builder("tocsin.notifier.delivered").description("alerts accepted by the sink").register(metrics);
-        this.retried = Counter.builder("tocsin.notifier.retries").description("delivery attempts that will be retried").register(metrics);
-        this.undelivered = Counter.builder("tocsin.notifier.undelivered").description("alerts refused for good").register(metrics);
+        this.producer = producer;
+        this.delivered = delivered;
+        this.settings = settings;
+        sinks.forEach((route, sink) -> routes.put(route, new RouteQueue(route, sink)));
+        this.deliveredCount = Counter.builder("tocsin.notifier.delivered").description("alerts accepted by Slack").register(metrics);
+        this.retried = Counter.builder("tocsin.notifier.retries").description("delivery attempts to be retried").register(metrics);
+        this.undelivered = Counter.builder("tocsin.notifier.undelivered").description("alerts a route refused for good").register(metrics);
+        this.skipped = Counter.builder("tocsin.notifier.skipped").description("alerts not posted: silenced or delivered before").register(metrics);
         this.thread = new Thread(this::run, "tocsin-notifier");
     }
 
     public AlertNotifier start() {
-        LOG.info("delivering alerts from {} to {}", alertsTopic, sink.describe());
+        routes.values().forEach(q -> LOG.info("route {} delivers to {}", q.route, q.sink.describe()));
         thread.start();
         return this;
     }
 
     private void run() {
         try {
-            consumer.subscribe(List.of(alertsTopic), new DropRevoked());
-            int failures = 0;
+            consumer.subscribe(List.of(settings.alertsTopic()), new OnRebalance());
             while (running) {
-                if (pending.isEmpty()) {
-                    consumer.poll(POLL).forEach(pending::add);
-                    continue;
+                long now = System.currentTimeMillis();
+                backpressure();
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollWait(now)))) {
+                    accept(r);
                 }
-                ConsumerRecord<String, byte[]> head = pending.peek();
-                DeliveryResult result = deliver(head);
-                switch (result.outcome()) {
-                    case DELIVERED -> {
-                        delivered.increment();
-                        failures = 0;
-                        done(head);
-                    }
-                    case PERMANENT_FAILURE -> {
-                        undelivered.increment();
-                        failures = 0;
-                        LOG.warn("{} refused alert {} for good: {}", sink.describe(), head.key(), result.reason());
-                        sendUndelivered(head, result.reason());
-                        done(head);
-                    }
-                    case RETRY -> {
-                        retried.increment();
-                        failures++;
-                        Duration wait = retryPolicy.delay(failures, result.retryAfter());
-                        LOG.warn("{} did not take an alert ({}); retry {} in {} ms", sink.describe(), result.reason(),
-                                failures, wait.toMillis());
-                        waitPaused(wait);
-                    }
-                }
+                routes.values().forEach(q -> attempt(q, System.currentTimeMillis()));
+                commit();
             }
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                LOG.error("the notifier was woken unexpectedly", e);
             }
         } catch (RuntimeException e) {
             LOG.error("the notifier stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
-            undeliveredProducer.close(Duration.ofSeconds(5));
         }
     }
 
-    private DeliveryResult deliver(ConsumerRecord<String, byte[]> record) {
+    private void accept(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        offsets.started(tp, r.offset());
         Alert alert;
         try {
-            alert = codec.parseAlert(record.value());
+            alert = codec.parseAlert(r.value());
         } catch (InvalidEventException e) {
-            return DeliveryResult.permanent("unreadable alert: " + e.getMessage());
+            toUndelivered(r.key(), r.value(), "unreadable alert: " + e.getMessage(), "none");
+            offsets.finished(tp, r.offset());
+            return;
         }
-        return sink.deliver(alert);
+        if (alert.silenced() || delivered.contains(alert.id())) {
+            skipped.increment();
+            offsets.finished(tp, r.offset());
+            return;
+        }
+        RouteQueue q = routes.getOrDefault(alert.route(), routes.get(Alert.DEFAULT_ROUTE));
+        q.waiting.add(new Pending(tp, r.offset(), alert, System.currentTimeMillis()));
     }
 
-    private void done(ConsumerRecord<String, byte[]> record) {
-        pending.poll();
-        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                new OffsetAndMetadata(record.offset() + 1)));
-    }
-
-    /** Waits without leaving the group: partitions paused, polling on; records of newly assigned partitions are kept. */
-    private void waitPaused(Duration wait) {
-        long until = System.nanoTime() + wait.toNanos();
-        consumer.pause(consumer.assignment());
-        try {
-            while (running && System.nanoTime() < until) {
-                long left = Math.max(1, (until - System.nanoTime()) / 1_000_000);
-                consumer.poll(Duration.ofMillis(Math.min(left, POLL.toMillis()))).forEach(pending::add);
+    private void attempt(RouteQueue q, long now) {
+        if (q.waiting.isEmpty() || now < q.nextAttempt) {
+            return;
+        }
+        List<Pending> batch = takeBatch(q, now);
+        DeliveryResult result = q.sink.deliver(batch.stream().map(Pending::alert).toList());
+        switch (result.outcome()) {
+            case DELIVERED -> {
+                delivered.record(batch.stream().map(p -> p.alert().id()).toList(), q.route);
+                deliveredCount.increment(batch.size());
+                finish(q, batch);
+                q.failures = 0;
+                q.nextAttempt = now + settings.routeInterval().toMillis();
             }
-        } finally {
-            consumer.resume(consumer.paused());
+            case RETRY -> {
+                retried.increment();
+                q.failures++;
+                Duration wait = settings.retry().delay(q.failures, result.retryAfter());
+                q.nextAttempt = now + wait.toMillis();
+                LOG.warn("route {} ({}) did not take {} alert(s): {}; retry {} in {} ms", q.route, q.sink.describe(),
+                        batch.size(), result.reason(), q.failures, wait.toMillis());
+            }
+            case PERMANENT_FAILURE -> {
+                undelivered.increment(batch.size());
+                LOG.error("route {} ({}) refused {} alert(s) for good: {}; they go to {}", q.route, q.sink.describe(),
+                        batch.size(), result.reason(), settings.undeliveredTopic());
+                batch.forEach(p -> toUndelivered(p.alert().key(), codec.write(p.alert()), result.reason(), q.route));
+                finish(q, batch);
+                q.failures = 0;
+            }
         }
     }
 
-    private void sendUndelivered(ConsumerRecord<String, byte[]> record, String reason) {
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(undeliveredTopic, record.key(), record.value());
+    /** One alert normally; everything waiting (up to a message's worth) when the route has fallen behind. */
+    private List<Pending> takeBatch(RouteQueue q, long now) {
+        boolean behind = q.waiting.size() > settings.batchMin() || now - q.waiting.peek().since() > BATCH_AFTER_S * 1000;
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p : q.waiting) {
+            batch.add(p);
+            if (!behind || batch.size() == MAX_BATCH) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private void finish(RouteQueue q, List<Pending> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = q.waiting.poll();
+            offsets.finished(p.partition(), p.offset());
+        }
+    }
+
+    private void toUndelivered(String key, byte[] value, String reason, String route) {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(settings.undeliveredTopic(), key, value);
         out.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        out.headers().add(ROUTE_HEADER, route.getBytes(StandardCharsets.UTF_8));
         try {
-            undeliveredProducer.send(out).get();
+            producer.send(out).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording an undelivered alert", e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot record an undelivered alert on " + undeliveredTopic, e);
+            throw new IllegalStateException("cannot record an undelivered alert on " + settings.undeliveredTopic(), e);
         }
     }
 
-    /** Records of partitions this notifier lost belong to their new owner, which starts from the committed offset. */
-    private final class DropRevoked implements ConsumerRebalanceListener {
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> done = offsets.toCommit();
+        if (!done.isEmpty()) {
+            consumer.commitSync(done);
+            offsets.committed(done);
+        }
+    }
+
+    /** Stop reading while too much waits; keep polling (paused) so the consumer stays in its group. */
+    private void backpressure() {
+        if (offsets.pendingCount() >= MAX_PENDING) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private long pollWait(long now) {
+        long wait = MAX_POLL_MS;
+        for (RouteQueue q : routes.values()) {
+            if (!q.waiting.isEmpty()) {
+                wait = Math.min(wait, Math.max(0, q.nextAttempt - now));
+            }
+        }
+        return Math.max(1, wait);
+    }
+
+    /** Alerts of partitions this notifier lost belong to their new owner, which starts from the committed offset. */
+    private final class OnRebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            commit();
+            routes.values().forEach(q -> q.waiting.removeIf(p -> partitions.contains(p.partition())));
+            offsets.forget(partitions);
         }
 
         @Override
@@ -173,7 +252,8 @@ public final class AlertNotifier implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            onPartitionsRevoked(partitions);
+            routes.values().forEach(q -> q.waiting.removeIf(p -> partitions.contains(p.partition())));
+            offsets.forget(partitions);
         }
     }
 

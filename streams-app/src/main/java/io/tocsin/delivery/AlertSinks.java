@@ -3,10 +3,15 @@ package io.tocsin.delivery;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import io.tocsin.config.AppConfig;
+import io.tocsin.model.ConfigException;
 import io.tocsin.model.EventCodec;
+import io.tocsin.privacy.Scrubber;
+import io.tocsin.routing.Route;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Chooses the sink the configuration asks for: bot token, else webhook, else the console. */
+/** Builds each route's sink: a webhook, a channel with the bot token, or (the default route without Slack) the console. */
 public final class AlertSinks {
 
     private static final int HTTP_TIMEOUT_MS = 10_000;
@@ -14,13 +19,25 @@ public final class AlertSinks {
     private AlertSinks() {
     }
 
-    public static AlertSink fromConfig(AppConfig config, PrintStream console) {
-        SlackMessage message = new SlackMessage(new EventCodec().mapper());
-        if (config.slackToken().isPresent()) {
-            return new SlackBotSink(slack(config), config.slackToken().get(), config.slackChannel().orElseThrow(), message);
+    public static Map<String, AlertSink> forRoutes(AppConfig config, PrintStream console) {
+        Map<String, AlertSink> sinks = new LinkedHashMap<>();
+        Slack slack = slack(config);
+        for (Route route : config.routing().routes()) {
+            sinks.put(route.name(), forRoute(route, config, slack, console));
         }
-        if (config.slackWebhookUrl().isPresent()) {
-            return new SlackWebhookSink(slack(config), config.slackWebhookUrl().get(), message);
+        return sinks;
+    }
+
+    private static AlertSink forRoute(Route route, AppConfig config, Slack slack, PrintStream console) {
+        SlackMessage message = new SlackMessage(new EventCodec().mapper(), new Scrubber(config.scrubPatterns()), route.mention(),
+                config.publicUrl());
+        if (route.channel().isPresent()) {
+            String token = config.slackToken().orElseThrow(() -> new ConfigException("route." + route.name() + ".channel",
+                    "a channel route needs slack.token (bot token mode)"));
+            return new SlackBotSink(slack, token, route.channel().get(), message);
+        }
+        if (route.webhookUrl().isPresent()) {
+            return new SlackWebhookSink(slack, route.webhookUrl().get(), message);
         }
         return new ConsoleSink(console);
     }

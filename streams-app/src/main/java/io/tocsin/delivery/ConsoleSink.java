@@ -2,6 +2,7 @@ package io.tocsin.delivery;
 
 import io.tocsin.model.Alert;
 import java.io.PrintStream;
+import java.util.List;
 
 /** Prints each alert as one readable line: the destination when no Slack is configured (and in the demo). */
 public final class ConsoleSink implements AlertSink {
@@ -13,7 +14,12 @@ public final class ConsoleSink implements AlertSink {
     }
 
     @Override
-    public DeliveryResult deliver(Alert alert) {
+    public DeliveryResult deliver(List<Alert> alerts) {
+        alerts.forEach(this::print);
+        return DeliveryResult.delivered();
+    }
+
+    private void print(Alert alert) {
         StringBuilder line = new StringBuilder("ALERT ").append(alert.kind())
                 .append(' ').append(alert.service()).append('/').append(alert.environment());
         if (alert.instance() != null) {
@@ -25,7 +31,6 @@ public final class ConsoleSink implements AlertSink {
         line.append(" | ").append(oneLine(alert.title())).append(" | tocsin:").append(alert.id());
         out.println(line);
         out.flush();
-        return DeliveryResult.delivered();
     }
 
     @Override

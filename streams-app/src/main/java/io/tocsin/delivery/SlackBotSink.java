@@ -5,6 +5,7 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import io.tocsin.model.Alert;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /** Posts alerts with a bot token to one channel ({@code chat.postMessage}) through slack-api-client. */
@@ -28,12 +29,12 @@ public final class SlackBotSink implements AlertSink {
     }
 
     @Override
-    public DeliveryResult deliver(Alert alert) {
+    public DeliveryResult deliver(List<Alert> alerts) {
         try {
             ChatPostMessageResponse response = slack.methods(token).chatPostMessage(r -> r
                     .channel(channel)
-                    .text(message.fallbackText(alert))
-                    .blocksAsString(message.blocks(alert).toString()));
+                    .text(message.fallbackText(alerts))
+                    .blocksAsString(message.blocks(alerts).toString()));
             if (response.isOk()) {
                 return DeliveryResult.delivered();
             }

@@ -5,65 +5,121 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.privacy.Scrubber;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Renders an alert as a Block Kit message: a headline, the facts, the detail in a code block, and a context line
- * {@code tocsin:<alert id>} so every post can be traced to (and de-duplicated by) its alert. All event text is
- * escaped.
+ * Renders alerts as Block Kit messages: for one alert a headline, the facts, the detail in a code block and a link to
+ * its group; for a batch a compact list. A context line {@code tocsin:<alert id>} per alert lets every post be traced
+ * to (and de-duplicated by) its alerts. All text that came from an event is scrubbed and then escaped, so
+ * {@code <!channel>} is shown, never pings; only the route's configured mention is put in as is.
  */
 public final class SlackMessage {
 
     static final int SECTION_MAX = 2900;
+    static final int MAX_LISTED = 40;
     private static final int HEADLINE_MAX = 700;
 
     private final ObjectMapper mapper;
+    private final Scrubber scrubber;
+    private final Optional<String> mention;
+    private final Optional<String> publicUrl;
 
-    public SlackMessage(ObjectMapper mapper) {
+    public SlackMessage(ObjectMapper mapper, Scrubber scrubber, Optional<String> mention, Optional<String> publicUrl) {
         this.mapper = mapper;
+        this.scrubber = scrubber;
+        this.mention = mention;
+        this.publicUrl = publicUrl.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
     }
 
-    /** The fallback text shown in notifications, escaped. */
-    public String fallbackText(Alert alert) {
-        return SlackText.truncate(icon(alert.kind()) + " " + alert.kind() + " " + SlackText.escape(alert.title())
-                + " (" + SlackText.escape(alert.service()) + "/" + SlackText.escape(alert.environment()) + ")", HEADLINE_MAX);
+    /** The fallback text shown in notifications. */
+    public String fallbackText(List<Alert> alerts) {
+        String text = alerts.size() == 1 ? headline(alerts.get(0)) : alerts.size() + " alerts: " + alerts.stream()
+                .map(a -> a.kind() + " " + safe(a.service())).distinct().collect(Collectors.joining(", "));
+        return SlackText.truncate(mention.map(m -> m + " ").orElse("") + text, HEADLINE_MAX);
     }
 
-    public ArrayNode blocks(Alert alert) {
-        ArrayNode blocks = mapper.createArrayNode();
-        blocks.add(section("*" + SlackText.truncate(SlackText.escape(alert.title()), HEADLINE_MAX) + "*"));
-        blocks.add(section(facts(alert)));
-        if (alert.text() != null && !alert.text().isBlank()) {
-            blocks.add(section("```" + SlackText.truncate(SlackText.escape(alert.text()), SECTION_MAX - 6) + "```"));
-        }
-        ObjectNode context = blocks.addObject().put("type", "context");
-        context.putArray("elements").addObject().put("type", "mrkdwn").put("text", "tocsin:" + alert.id());
-        return blocks;
+    public ArrayNode blocks(List<Alert> alerts) {
+        return alerts.size() == 1 ? single(alerts.get(0)) : batch(alerts);
     }
 
     /** The complete incoming-webhook payload. */
-    public String webhookPayload(Alert alert) {
+    public String webhookPayload(List<Alert> alerts) {
         ObjectNode payload = mapper.createObjectNode();
-        payload.put("text", fallbackText(alert));
-        payload.set("blocks", blocks(alert));
+        payload.put("text", fallbackText(alerts));
+        payload.set("blocks", blocks(alerts));
         return payload.toString();
+    }
+
+    private ArrayNode single(Alert alert) {
+        ArrayNode blocks = mapper.createArrayNode();
+        blocks.add(section(mention.map(m -> m + " ").orElse("") + "*" + SlackText.truncate(safe(alert.title()), HEADLINE_MAX) + "*"));
+        blocks.add(section(facts(alert)));
+        if (alert.text() != null && !alert.text().isBlank()) {
+            blocks.add(section("```" + SlackText.truncate(safe(alert.text()), SECTION_MAX - 6) + "```"));
+        }
+        blocks.add(context(List.of(alert)));
+        return blocks;
+    }
+
+    private ArrayNode batch(List<Alert> alerts) {
+        ArrayNode blocks = mapper.createArrayNode();
+        blocks.add(section(mention.map(m -> m + " ").orElse("") + "*" + alerts.size() + " alerts* (sent together: this route is behind)"));
+        StringBuilder list = new StringBuilder();
+        for (Alert a : alerts.subList(0, Math.min(MAX_LISTED, alerts.size()))) {
+            list.append(icon(a.kind())).append(' ').append(a.kind()).append(" `").append(safe(a.service())).append('`')
+                    .append(a.instance() == null ? "" : " `" + safe(a.instance()) + "`")
+                    .append(a.occurrence() == null ? "" : " " + a.occurrence() + "/" + a.limit())
+                    .append(": ").append(safe(a.title())).append('\n');
+        }
+        if (alerts.size() > MAX_LISTED) {
+            list.append("… and ").append(alerts.size() - MAX_LISTED).append(" more");
+        }
+        blocks.add(section(SlackText.truncate(list.toString(), SECTION_MAX)));
+        blocks.add(context(alerts));
+        return blocks;
+    }
+
+    private ObjectNode context(List<Alert> alerts) {
+        ObjectNode context = mapper.createObjectNode().put("type", "context");
+        context.putArray("elements").addObject().put("type", "mrkdwn")
+                .put("text", alerts.stream().map(a -> "tocsin:" + a.id()).collect(Collectors.joining(" ")));
+        return context;
+    }
+
+    private String headline(Alert alert) {
+        return icon(alert.kind()) + " " + alert.kind() + " " + safe(alert.title()) + " (" + safe(alert.service()) + "/"
+                + safe(alert.environment()) + ")";
     }
 
     private String facts(Alert alert) {
         StringBuilder f = new StringBuilder();
         f.append(icon(alert.kind())).append(" *").append(alert.kind()).append("*  ")
-                .append("`").append(SlackText.escape(alert.service())).append("` · `")
-                .append(SlackText.escape(alert.environment())).append("`");
+                .append("`").append(safe(alert.service())).append("` · `").append(safe(alert.environment())).append("`");
         if (alert.instance() != null) {
-            f.append(" · instance `").append(SlackText.escape(alert.instance())).append("`");
+            f.append(" · instance `").append(safe(alert.instance())).append("`");
         }
         if (alert.occurrence() != null && alert.limit() != null) {
             f.append("\noccurrence ").append(alert.occurrence()).append('/').append(alert.limit());
-            if (alert.windowStart() != null && alert.windowEnd() != null) {
-                f.append(" in window ").append(alert.windowStart()).append(" – ").append(alert.windowEnd());
-            }
+        }
+        if (alert.windowStart() != null && alert.windowEnd() != null) {
+            f.append("\nwindow ").append(alert.windowStart()).append(" – ").append(alert.windowEnd());
+        }
+        if (alert.kind() == AlertKind.ERROR_DIGEST) {
+            f.append("\nsuppressed ").append(alert.suppressed());
         }
         f.append("\nat ").append(alert.timestamp());
+        if (publicUrl.isPresent() && (alert.kind() == AlertKind.ERROR || alert.kind() == AlertKind.ERROR_DIGEST)) {
+            f.append("\n<").append(publicUrl.get()).append("/api/error-groups/").append(alert.key()).append("|error group>");
+        }
         return SlackText.truncate(f.toString(), SECTION_MAX);
+    }
+
+    /** Event text as Slack may show it: secrets scrubbed, then markup characters escaped. */
+    private String safe(String text) {
+        return SlackText.escape(scrubber.scrub(text));
     }
 
     private ObjectNode section(String mrkdwn) {

@@ -22,9 +22,9 @@ public final class SlackWebhookSink implements AlertSink {
     }
 
     @Override
-    public DeliveryResult deliver(Alert alert) {
+    public DeliveryResult deliver(List<Alert> alerts) {
         try {
-            WebhookResponse response = slack.send(url, message.webhookPayload(alert));
+            WebhookResponse response = slack.send(url, message.webhookPayload(alerts));
             return DeliveryResult.ofHttpStatus(response.getCode(), response.getBody(),
                     DeliveryResult.parseRetryAfter(header(response.getHeaders(), "retry-after")));
         } catch (IOException | RuntimeException e) {

@@ -41,6 +41,11 @@ public record Topics(String prefix) {
         return prefix + "alerts-undelivered";
     }
 
+    /** Internal: the notifier's memory of delivered alert ids (compacted, kept a week). */
+    public String alertsDelivered() {
+        return prefix + "alerts-delivered";
+    }
+
     public String deadLetters() {
         return prefix + "dead-letters";
     }
@@ -55,7 +60,8 @@ public record Topics(String prefix) {
                 new Spec(instances(), COMPACTED),
                 new Spec(silences(), COMPACTED),
                 new Spec(alertsUndelivered(), Map.of()),
-                new Spec(deadLetters(), Map.of()));
+                new Spec(deadLetters(), Map.of()),
+                new Spec(alertsDelivered(), Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000))));
     }
 
     public record Spec(String name, Map<String, String> configs) {

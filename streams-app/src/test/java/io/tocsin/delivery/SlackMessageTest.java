@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
+import io.tocsin.privacy.Scrubber;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SlackMessageTest {
 
-    private final SlackMessage message = new SlackMessage(new EventCodec().mapper());
+    private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Scrubber.defaults(),
+            Optional.of("<!subteam^S0123>"), Optional.of("https://tocsin.example/"));
 
     private static Alert alert(String title, String text) {
         return new Alert("alert", 1, "0123456789abcdef0123456789abcdef", AlertKind.ERROR, "v1-x", "orders", "prod", "orders-1",
@@ -21,7 +25,7 @@ class SlackMessageTest {
     void shouldShowUserTextLiterallySoItPingsNoOne() {
         String evil = "<!channel> look <@U024BE7LH> <http://evil.example|click> & more";
 
-        String payload = message.webhookPayload(alert("IllegalStateException: " + evil, evil));
+        String payload = message.webhookPayload(List.of(alert("IllegalStateException: " + evil, evil)));
 
         assertThat(payload).doesNotContain("<!channel>").doesNotContain("<@U024BE7LH>").doesNotContain("<http://evil.example")
                 .contains("&lt;!channel&gt;").contains("&lt;@U024BE7LH&gt;").contains("&amp; more");
@@ -29,17 +33,40 @@ class SlackMessageTest {
 
     @Test
     void shouldCarryTheAlertIdAndOccurrence() {
-        String payload = message.webhookPayload(alert("t", "x"));
+        String payload = message.webhookPayload(List.of(alert("t", "x")));
 
         assertThat(payload).contains("tocsin:0123456789abcdef0123456789abcdef").contains("occurrence 3/5");
     }
 
     @Test
+    void shouldScrubSecretsAndPutTheRoutesMentionAndAGroupLink() {
+        String payload = message.webhookPayload(List.of(alert("t", "GET https://api.example/x?token=abc123 Authorization: Bearer eyJhbGciOi.xyz for bob@acme.com")));
+
+        assertThat(payload).doesNotContain("abc123").doesNotContain("eyJhbGciOi").doesNotContain("bob@acme.com")
+                .contains("<!subteam^S0123>").contains("<https://tocsin.example/api/error-groups/v1-x|error group>");
+    }
+
+    @Test
+    void shouldListABatchCompactlyWithEveryAlertId() {
+        List<Alert> batch = java.util.stream.IntStream.range(0, 12)
+                .mapToObj(i -> new Alert("alert", 1, String.format("%032d", i), AlertKind.ERROR, "v1-" + i, "orders", "prod", null,
+                        Instant.EPOCH, "title " + i, "x", 1, 5, null, null, 0, "default"))
+                .toList();
+
+        String payload = message.webhookPayload(batch);
+
+        assertThat(payload).contains("12 alerts");
+        for (Alert a : batch) {
+            assertThat(payload).contains("tocsin:" + a.id());
+        }
+    }
+
+    @Test
     void shouldTruncateLongTextWithinSlackBlockLimitsWithAMarker() {
-        String payload = message.webhookPayload(alert("t", "<".repeat(10_000)));
+        String payload = message.webhookPayload(List.of(alert("t", "<".repeat(10_000))));
 
         assertThat(payload).contains("(truncated)");
-        assertThat(message.blocks(alert("t", "<".repeat(10_000))).get(2).path("text").path("text").asText().length())
+        assertThat(message.blocks(List.of(alert("t", "<".repeat(10_000)))).get(2).path("text").path("text").asText().length())
                 .isLessThanOrEqualTo(SlackMessage.SECTION_MAX);
     }
 }

@@ -21,15 +21,24 @@ public final class RecordingSlack implements AutoCloseable {
     private final List<Post> accepted = new CopyOnWriteArrayList<>();
     private final List<Post> refused = new CopyOnWriteArrayList<>();
     private volatile IntSupplier status = () -> 200;
+    private volatile String retryAfter;
+    private final java.util.Map<String, Integer> pathStatus = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RecordingSlack() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int code = status.getAsInt();
-            Post post = new Post(Instant.now(), ex.getRequestURI().getPath(), body);
+            String path = ex.getRequestURI().getPath();
+            int code = pathStatus.getOrDefault(path, status.getAsInt());
+            Post post = new Post(Instant.now(), path, body);
             (code == 200 ? accepted : refused).add(post);
-            byte[] reply = (code == 200 ? "ok" : "error").getBytes(StandardCharsets.UTF_8);
+            boolean api = path.startsWith("/api/");
+            byte[] reply = (code != 200 ? "error" : api ? "{\"ok\":true,\"channel\":\"C1\",\"ts\":\"1.0\"}" : "ok")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", api ? "application/json" : "text/plain");
+            if (code == 429 && retryAfter != null) {
+                ex.getResponseHeaders().set("Retry-After", retryAfter);
+            }
             ex.sendResponseHeaders(code, reply.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(reply);
@@ -39,7 +48,20 @@ public final class RecordingSlack implements AutoCloseable {
     }
 
     public String webhookUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        return url("/hook");
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** Every post to this path gets this status (e.g. 404 for a webhook that was removed). */
+    public void answer(String path, int statusCode) {
+        pathStatus.put(path, statusCode);
+    }
+
+    public void retryAfter(String seconds) {
+        this.retryAfter = seconds;
     }
 
     /** The status code the next posts get (200 accepts). */

@@ -1,0 +1,156 @@
+package io.tocsin.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tocsin.model.Durations;
+import io.tocsin.model.EventCodec;
+import io.tocsin.routing.Matchers;
+import io.tocsin.routing.Silence;
+import io.tocsin.topology.AlertTopology;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Silences: created and deleted by writing the compacted topic {@code tocsin.silences} (so they survive restarts and
+ * reach every instance), listed from the global store every instance keeps of it.
+ */
+final class SilencesApi {
+
+    private final KafkaStreams streams;
+    private final KafkaProducer<String, byte[]> producer;
+    private final String topic;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    SilencesApi(KafkaStreams streams, KafkaProducer<String, byte[]> producer, String topic, ObjectMapper mapper, Clock clock) {
+        this.streams = streams;
+        this.producer = producer;
+        this.topic = topic;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /**
+     * Body: {@code {"matchers":{"service":"orders","kind":["ERROR"]},"duration":"2h" | "until":"ISO",
+     * "startsAt":"ISO" (optional), "createdBy":"who","comment":"why"}}.
+     */
+    Silence create(String body) {
+        JsonNode n;
+        try {
+            n = mapper.readTree(body);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("body is not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("body must be a JSON object");
+        }
+        Matchers matchers = matchers(n.path("matchers"));
+        Instant now = clock.instant();
+        Instant startsAt = n.hasNonNull("startsAt") ? instant(n, "startsAt") : now;
+        Instant endsAt;
+        if (n.hasNonNull("until")) {
+            endsAt = instant(n, "until");
+        } else if (n.hasNonNull("duration")) {
+            endsAt = startsAt.plus(Durations.parse(n.path("duration").asText()));
+        } else {
+            throw new IllegalArgumentException("give 'until' (ISO-8601) or 'duration' (e.g. 2h)");
+        }
+        if (!endsAt.isAfter(startsAt)) {
+            throw new IllegalArgumentException("the silence ends before it starts");
+        }
+        String createdBy = text(n, "createdBy");
+        String comment = text(n, "comment");
+        Silence s = new Silence(UUID.randomUUID().toString(), matchers, startsAt, endsAt, createdBy, comment);
+        send(s.id(), new EventCodec().write(s));
+        return s;
+    }
+
+    List<Silence> active() {
+        List<Silence> out = new ArrayList<>();
+        Instant now = clock.instant();
+        try (KeyValueIterator<String, Silence> it = store().all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && kv.value.activeAt(now)) {
+                    out.add(kv.value);
+                }
+            });
+        }
+        out.sort((a, b) -> a.endsAt().compareTo(b.endsAt()));
+        return out;
+    }
+
+    Optional<Silence> delete(String id) {
+        Optional<Silence> existing = Optional.ofNullable(store().get(id));
+        existing.ifPresent(s -> send(id, null));
+        return existing;
+    }
+
+    private ReadOnlyKeyValueStore<String, Silence> store() {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SILENCES_STORE, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException e) {
+            throw new Peers.NotReadyException("silences are not readable yet (" + streams.state() + ")");
+        }
+    }
+
+    private void send(String id, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, id, value)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Peers.NotReadyException("interrupted");
+        } catch (ExecutionException e) {
+            throw new Peers.NotReadyException("cannot write " + topic + ": " + e.getCause().getMessage());
+        }
+    }
+
+    private static Matchers matchers(JsonNode m) {
+        if (!m.isObject() || m.isEmpty()) {
+            throw new IllegalArgumentException("'matchers' must name at least one of " + Matchers.FIELDS);
+        }
+        Map<String, Set<String>> fields = new HashMap<>();
+        for (Map.Entry<String, JsonNode> f : m.properties()) {
+            List<String> values = new ArrayList<>();
+            if (f.getValue().isArray()) {
+                f.getValue().forEach(v -> values.add(v.asText()));
+            } else {
+                values.add(f.getValue().asText());
+            }
+            fields.put(f.getKey(), Set.copyOf(values));
+        }
+        return new Matchers(fields);
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        try {
+            return Instant.parse(n.path(field).asText());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + field + "' must be an ISO-8601 instant");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        String v = n.path(field).asText("");
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("'" + field + "' is required: say who silences and why");
+        }
+        return v;
+    }
+}
