@@ -24,7 +24,7 @@ public final class AgentMain {
 
     static void premain(String args) {
         try {
-            TocsinAgent agent = TocsinAgent.start(AgentConfig.load(parseArgs(args), System.getProperties(), System.getenv()));
+            TocsinAgent agent = TocsinAgent.start(AgentConfig.load(parseArgs(args), System.getProperties(), System.getenv())).install();
             installUncaughtHandler(agent);
             Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "tocsin-agent-shutdown"));
         } catch (Throwable t) {
@@ -47,10 +47,27 @@ public final class AgentMain {
         return out;
     }
 
-    /** Reports, then always hands over to the handler that was installed before (or the JDK's default behaviour). */
+    /**
+     * Installs a default handler that reports, then always hands over to the handler that was there before (or does
+     * what the JDK does). An application that later sets its own default handler is wrapped again within a second, so
+     * its handler runs and the agent still reports.
+     */
     static void installUncaughtHandler(TocsinAgent agent) {
-        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+        wrapDefaultHandler(agent);
+        agent.everySecond(() -> {
+            if (!(Thread.getDefaultUncaughtExceptionHandler() instanceof Reporting)) {
+                wrapDefaultHandler(agent);
+            }
+        });
+    }
+
+    private static void wrapDefaultHandler(TocsinAgent agent) {
+        Thread.setDefaultUncaughtExceptionHandler(new Reporting(agent, Thread.getDefaultUncaughtExceptionHandler()));
+    }
+
+    private record Reporting(TocsinAgent agent, Thread.UncaughtExceptionHandler previous) implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread thread, Throwable error) {
             agent.capture(error);
             if (previous != null) {
                 previous.uncaughtException(thread, error);
@@ -58,6 +75,6 @@ public final class AgentMain {
                 System.err.print("Exception in thread \"" + thread.getName() + "\" ");
                 error.printStackTrace();
             }
-        });
+        }
     }
 }

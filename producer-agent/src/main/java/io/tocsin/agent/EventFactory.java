@@ -28,17 +28,23 @@ final class EventFactory {
     }
 
     ExceptionEvent exception(Throwable t, Capture capture, long capturedAt) {
+        return exception(t, capture, capturedAt, 1);
+    }
+
+    /** An event standing for {@code count} occurrences (storm control folds identical ones). */
+    ExceptionEvent exception(Throwable t, Capture capture, long capturedAt, long count) {
         RequestInfo request = capture.requestUrl() == null && capture.requestMethod() == null
                 ? null : new RequestInfo(capture.requestMethod(), capture.requestUrl());
         return new ExceptionEvent(ExceptionEvent.TYPE, EventCodec.VERSION, UUID.randomUUID().toString(),
                 Instant.ofEpochMilli(capturedAt), config.service(), config.instance(), config.environment(),
                 capture.category() == null ? "RUNTIME" : capture.category(), info(t, Collections.newSetFromMap(new IdentityHashMap<>()), 0),
-                request, capture.tags(), null, 1);
+                request, capture.tags(), null, count);
     }
 
-    HeartbeatEvent heartbeat(HeartbeatEvent.Status status, Map<String, Double> load, long at) {
+    HeartbeatEvent heartbeat(HeartbeatEvent.Status status, Map<String, Double> load, Map<String, Long> agent, long at) {
         return new HeartbeatEvent(HeartbeatEvent.TYPE, EventCodec.VERSION, Instant.ofEpochMilli(at), config.service(),
-                config.instance(), config.environment(), config.address(), config.heartbeatInterval().toMillis(), status, load);
+                config.instance(), config.environment(), config.address(), config.heartbeatInterval().toMillis(), status, load,
+                agent);
     }
 
     private ExceptionInfo info(Throwable t, Set<Throwable> seen, int depth) {

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 class TocsinAgentTest {
 
-    private static AgentConfig config(String bootstrap, int queue) {
+    @TempDir
+    Path spoolDir;
+
+    private AgentConfig config(String bootstrap, int queue) {
         return AgentConfig.load(Map.of("service", "host-app", "environment", "test", "bootstrap.servers", bootstrap,
-                "queue.capacity", String.valueOf(queue)), new Properties(), Map.of());
+                "queue.capacity", String.valueOf(queue), "spool.dir", spoolDir.toString()), new Properties(), Map.of());
     }
 
     @Test
@@ -30,11 +36,13 @@ class TocsinAgentTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         assertThat(agent.counters().captured()).isEqualTo(1000);
         assertThat(agent.counters().sent()).isZero();
+        assertThat(agent.counters().spooled()).as("kept on disk for later").isPositive();
+        assertThat(agent.counters().droppedTotal()).isZero();
     }
 
     @Test
     @Timeout(60)
-    void shouldRefuseAndCountWhenTheQueueIsFullRatherThanWait() {
+    void shouldSpillAStormThatOutrunsTheQueueIntoCountsRatherThanWaitOrLose() {
         TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
         try {
             for (int i = 0; i < 100_000; i++) {
@@ -42,9 +50,21 @@ class TocsinAgentTest {
             }
 
             assertThat(agent.counters().captured()).isEqualTo(100_000);
-            assertThat(agent.counters().droppedQueueFull()).isPositive();
-            await("every capture accounted for").atMost(Duration.ofSeconds(40)).until(() ->
-                    agent.counters().droppedQueueFull() + agent.counters().droppedSendFailed() == 100_000);
+            assertThat(agent.counters().droppedTotal()).isZero();
+            await("folded into counts").atMost(Duration.ofSeconds(10)).until(() -> agent.counters().aggregated() > 90_000);
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
+    void shouldFallBackToMemoryWhenTheSpoolDirectoryIsUnusable() throws Exception {
+        Path notADirectory = Files.writeString(spoolDir.resolve("a-file"), "x");
+        TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 100).with("spool.dir", notADirectory.resolve("spool").toString()));
+        try {
+            agent.capture(new IllegalStateException("still captured"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> agent.counters().spooled() == 1);
+            assertThat(agent.counters().droppedByReason()).containsEntry("spool-disk-failed", 1L);
         } finally {
             agent.close();
         }
@@ -77,7 +97,7 @@ class TocsinAgentTest {
         RuntimeException outer = new RuntimeException("outer", cause);
         cause.initCause(null);
 
-        var event = events.exception(outer, Capture.request("GET", "/orders/1").withCategory("BUSINESS"), 0);
+        var event = events.exception(outer, Capture.request("GET", "/orders/1").withCategory("BUSINESS"), 0, 1);
 
         assertThat(event.exception().frames().get(0).inApp()).isTrue();
         assertThat(event.exception().frames()).anyMatch(f -> !f.inApp());
