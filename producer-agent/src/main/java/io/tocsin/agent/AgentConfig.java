@@ -93,7 +93,7 @@ public record AgentConfig(
                 s.longValue(SPOOL_MEMORY_MAX_BYTES, 8L << 20, 64 << 10),
                 s.duration(SPOOL_FSYNC_INTERVAL, Duration.ofMillis(500), Duration.ofMillis(1)),
                 s.intValue(STORM_BURST, 10, 1, 100_000),
-                s.duration(STORM_WINDOW, Duration.ofSeconds(1), Duration.ofMillis(10)),
+                s.duration(STORM_WINDOW, Duration.ofMillis(500), Duration.ofMillis(10)),
                 s.duration(UNREACHABLE_WARN_AFTER, Duration.ofSeconds(30), Duration.ZERO),
                 s.get(FALLBACK_WEBHOOK).orElse(null));
     }

@@ -244,7 +244,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
                 while (running) {
                     long now = System.currentTimeMillis();
                     boolean worked = drainCaptures(now);
-                    spoolAll(storm.flush(now, false));
+                    flushStorm(now);
                     choresIfDue(now);
                     syncIfDue(now);
                     worked |= sendFromSpool(now);
@@ -342,6 +342,23 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
                 failed.close();
             } catch (RuntimeException ignored) {
                 // already failing
+            }
+        }
+
+        /**
+         * Folded counts leave memory when their window ends and are synced at once, so a kill -9 loses at most one
+         * window (no longer than the default fsync interval) of them.
+         */
+        private void flushStorm(long now) {
+            List<StormControl.Occurrence> folded = storm.flush(now, false);
+            if (!folded.isEmpty()) {
+                spoolAll(folded);
+                lastSync = now;
+                try {
+                    spool.sync();
+                } catch (UncheckedIOException e) {
+                    degradeToMemory(e);
+                }
             }
         }
 

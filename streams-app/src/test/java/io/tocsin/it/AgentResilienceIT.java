@@ -1,0 +1,223 @@
+package io.tocsin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tocsin.agent.AgentConfig;
+import io.tocsin.agent.TocsinAgent;
+import io.tocsin.app.TopicProvisioner;
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.config.AppConfig;
+import io.tocsin.model.EventCodec;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The agent puts the host first (incident 1): whatever state Kafka is in, capturing never blocks, the host starts and
+ * stops cleanly, and what was captured meanwhile arrives once Kafka is back, from the spool, even across a kill -9.
+ */
+@Timeout(240)
+class AgentResilienceIT {
+
+    private static final int THREADS = 8;
+    private static final int CAPTURES = 100_000;
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void withNoBrokerCapturesStayFastAndEverythingArrivesOnceTheBrokerIsBack() throws Exception {
+        int port = EmbeddedKafkaBroker.freePort();
+        Path spool = Files.createTempDirectory("tocsin-agent-spool-");
+        TocsinAgent agent = TocsinAgent.start(agentConfig("127.0.0.1:" + port, spool));
+        try {
+            assertThat(worstCaptureUnderLoad(agent)).isLessThan(Duration.ofMillis(100));
+            assertThat(agent.counters().droppedTotal()).isZero();
+
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
+                TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
+                long back = System.currentTimeMillis();
+                await("spool replayed").atMost(Duration.ofSeconds(60)).until(() -> occurrences(broker) == CAPTURES);
+                List<JsonNode> events = events(broker);
+                Set<String> ids = new HashSet<>();
+                events.forEach(e -> ids.add(e.path("id").asText()));
+                assertThat(ids).as("no event id twice").hasSize(events.size());
+                assertThat(firstArrivalAfter(broker, back)).as("replay starts soon after the broker is back")
+                        .isLessThan(Duration.ofSeconds(5));
+            }
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
+    void aBrokerThatAcceptsButNeverAnswersBlocksNothing() throws Exception {
+        try (ServerSocket blackHole = new ServerSocket(0)) {
+            List<Socket> held = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                while (!blackHole.isClosed()) {
+                    try {
+                        held.add(blackHole.accept());
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            assertHostUnaffected("127.0.0.1:" + blackHole.getLocalPort());
+        }
+    }
+
+    @Test
+    void anUnresolvableBootstrapHostBlocksNothing() throws Exception {
+        assertHostUnaffected("tocsin-kafka.invalid:9092");
+    }
+
+    @Test
+    void eventsSpooledBeforeAKillMinus9AreSentByTheNextProcess() throws Exception {
+        int port = EmbeddedKafkaBroker.freePort();
+        Path dir = Files.createTempDirectory("tocsin-kill-");
+        Path spool = dir.resolve("spool");
+        Path log = dir.resolve("host.log");
+        String cp = Processes.classPath(List.of(Processes.AGENT_JAR));
+        Process host = Processes.start(log, List.of(Processes.java(), "-cp", cp, "io.tocsin.it.hosts.SpoolingHost",
+                "capture", "127.0.0.1:" + port, spool.toString(), "500"));
+        await("captured").atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("CAPTURED 500"));
+        Apps.letTimePass(Duration.ofMillis(1500)); // past the fsync interval (500 ms)
+        host.destroyForcibly();
+        host.waitFor(10, TimeUnit.SECONDS);
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
+            TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
+            Process next = Processes.start(log, List.of(Processes.java(), "-cp", cp, "io.tocsin.it.hosts.SpoolingHost",
+                    "drain", broker.bootstrapServers(), spool.toString()));
+            assertThat(next.waitFor(90, TimeUnit.SECONDS)).isTrue();
+            assertThat(occurrences(broker)).as("occurrences sent by the next process").isEqualTo(500);
+        }
+    }
+
+    @Test
+    void aHostStartedWithTheJavaagentReportsUncaughtExceptionsAndItsOwnHandlerStillRuns() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) {
+            TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
+            Path dir = Files.createTempDirectory("tocsin-javaagent-");
+            Path log = dir.resolve("host.log");
+            Process host = Processes.start(log, List.of(Processes.java(),
+                    "-javaagent:" + Processes.AGENT_JAR + "=service=uncaught-host,environment=test,bootstrap.servers="
+                            + broker.bootstrapServers() + ",spool.dir=" + dir.resolve("spool"),
+                    "-cp", Processes.TEST_CLASSES.toString(), "io.tocsin.it.hosts.UncaughtHost"));
+            assertThat(host.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(Files.readString(log)).contains("HOST_HANDLER_RAN uncaught in a host thread").contains("HOST_DONE");
+            await("event arrived").atMost(Duration.ofSeconds(30)).until(() -> events(broker).stream()
+                    .anyMatch(e -> e.path("service").asText().equals("uncaught-host")
+                            && e.path("exception").path("message").asText().equals("uncaught in a host thread")));
+        }
+    }
+
+    @Test
+    void theAgentWorksBesideTheHostsOwnOlderKafkaClientsAndJackson() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) {
+            TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("clash.host", 1, (short) 1))).all().get();
+            }
+            Path dir = Files.createTempDirectory("tocsin-clash-");
+            Path log = dir.resolve("host.log");
+            List<Path> jars = new ArrayList<>();
+            try (var files = Files.list(Processes.CLASH_LIBS)) {
+                files.forEach(jars::add);
+            }
+            jars.add(Processes.AGENT_JAR); // after the host's own libraries, as an application would put it
+            Process host = Processes.start(log, List.of(Processes.java(), "-cp", Processes.classPath(jars),
+                    "io.tocsin.it.hosts.ClashHost", broker.bootstrapServers(), dir.resolve("spool").toString()));
+            assertThat(host.waitFor(90, TimeUnit.SECONDS)).isTrue();
+
+            String out = Files.readString(log);
+            assertThat(out).contains("HOST_KAFKA_OK 3.9.1 jackson 2.15.4").contains("AGENT_SENT 1");
+            assertThat(events(broker)).anyMatch(e -> e.path("service").asText().equals("clash-host"));
+        }
+    }
+
+    private void assertHostUnaffected(String bootstrap) throws Exception {
+        TocsinAgent agent = TocsinAgent.start(agentConfig(bootstrap, Files.createTempDirectory("tocsin-agent-spool-")));
+        Duration worst = worstCaptureUnderLoad(agent);
+        long t0 = System.nanoTime();
+        agent.close();
+        Duration shutdown = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertThat(worst).isLessThan(Duration.ofMillis(100));
+        assertThat(shutdown).isLessThan(Duration.ofMillis(3000));
+        assertThat(agent.counters().captured()).isEqualTo(CAPTURES);
+    }
+
+    private static AgentConfig agentConfig(String bootstrap, Path spool) {
+        return AgentConfig.load(Map.of("service", "resilience", "instance", "resilience-1", "environment", "test",
+                "bootstrap.servers", bootstrap, "spool.dir", spool.toString(), "in-app.packages", "io.tocsin.it"),
+                new Properties(), Map.of());
+    }
+
+    /** 100,000 captures from 8 threads; the slowest single call. */
+    private static Duration worstCaptureUnderLoad(TocsinAgent agent) throws Exception {
+        AtomicLong worst = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < CAPTURES / THREADS; i++) {
+                    IllegalStateException e = new IllegalStateException("order not found");
+                    long s = System.nanoTime();
+                    agent.capture(e);
+                    worst.accumulateAndGet(System.nanoTime() - s, Math::max);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return Duration.ofNanos(worst.get());
+    }
+
+    private List<JsonNode> events(EmbeddedKafkaBroker broker) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : Apps.records(broker.bootstrapServers(), "tocsin.errors")) {
+            out.add(codec.mapper().readTree(r.value()));
+        }
+        return out;
+    }
+
+    private long occurrences(EmbeddedKafkaBroker broker) throws Exception {
+        return events(broker).stream().mapToLong(e -> e.path("count").asLong(1)).sum();
+    }
+
+    private Duration firstArrivalAfter(EmbeddedKafkaBroker broker, long back) {
+        long first = Apps.records(broker.bootstrapServers(), "tocsin.errors").stream().mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
+        return Duration.ofMillis(first - back);
+    }
+
+}
