@@ -389,15 +389,24 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
                 degradeToMemory(e);
                 return worked;
             }
-            for (Spool.Entry e : batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                Spool.Entry e = batch.get(i);
+                boolean[] failedAtOnce = {false};
                 try {
-                    p.send(new ProducerRecord<>(config.topicPrefix() + "errors", key(), e.event()),
-                            (meta, error) -> completions.add(new Completion(e, error)));
+                    p.send(new ProducerRecord<>(config.topicPrefix() + "errors", key(), e.event()), (meta, error) -> {
+                        completions.add(new Completion(e, error));
+                        // Kafka reports a metadata timeout through the callback, on this thread, after max.block.ms
+                        failedAtOnce[0] |= error != null && Thread.currentThread() == worker;
+                    });
                     inFlight++;
                 } catch (RuntimeException ex) {
-                    // metadata not available within max.block.ms: the broker is unreachable
+                    failedAtOnce[0] = true;
                     spool.retry(e);
-                    failed(now);
+                }
+                if (failedAtOnce[0]) {
+                    // the broker is unreachable: hand the rest back instead of blocking on each of them
+                    batch.subList(i + 1, batch.size()).forEach(spool::retry);
+                    failed(System.currentTimeMillis());
                     break;
                 }
             }
@@ -457,11 +466,16 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
         }
 
         private void sendHeartbeat(Producer<String, byte[]> p, HeartbeatEvent.Status status, long now) {
+            boolean[] failedAtOnce = {false};
             try {
                 p.send(new ProducerRecord<>(config.topicPrefix() + "heartbeats", key(),
-                        codec.write(events.heartbeat(status, load(), counters.snapshot(), now))));
+                        codec.write(events.heartbeat(status, load(), counters.snapshot(), now))),
+                        (meta, error) -> failedAtOnce[0] |= error != null && Thread.currentThread() == worker);
             } catch (RuntimeException e) {
-                failed(now);
+                failedAtOnce[0] = true;
+            }
+            if (failedAtOnce[0]) {
+                failed(System.currentTimeMillis());
             }
         }
 
