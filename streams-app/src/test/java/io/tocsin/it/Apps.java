@@ -6,7 +6,12 @@ import io.tocsin.app.TocsinApp;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.Alert;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.model.EventCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -53,6 +58,25 @@ final class Apps {
         TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
         await("streams RUNNING").atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
         return app;
+    }
+
+    /** Waits until both instances run and each has active tasks, i.e. they share the work. */
+    static void awaitWorkShared(TocsinApp a, TocsinApp b) {
+        await("work shared").atMost(Duration.ofSeconds(90)).until(() ->
+                a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
+                        && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
+                        && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+    }
+
+    /** GET a JSON answer from an app's HTTP API; anything but 200 fails. */
+    static JsonNode getJson(TocsinApp app, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return new EventCodec().mapper().readTree(r.body());
     }
 
     /** Lets time pass: for tests where elapsed time itself is the condition (nothing to await). */

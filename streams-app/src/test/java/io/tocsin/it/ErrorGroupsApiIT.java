@@ -12,10 +12,6 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ErrorGroupsApiIT {
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -42,10 +36,7 @@ class ErrorGroupsApiIT {
             AppConfig first = Apps.config(broker, null, shared);
             try (TocsinApp a = Apps.start(first); TocsinApp b = Apps.start(Apps.config(broker, null, shared));
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(first))) {
-                await("work shared").atMost(Duration.ofSeconds(90)).until(() ->
-                        a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
-                                && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
-                                && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+                Apps.awaitWorkShared(a, b);
                 Instant t = Instant.now().minusSeconds(60);
                 for (int i = 0; i < 8; i++) {
                     // eight distinct bugs of api-orders, seen at increasing times, and one of api-billing
@@ -55,17 +46,17 @@ class ErrorGroupsApiIT {
 
                 for (TocsinApp app : List.of(a, b)) {
                     await("all groups via " + app.httpPort()).atMost(Duration.ofSeconds(30))
-                            .until(() -> get(app, "/api/error-groups?service=api-orders").size() == 8);
-                    JsonNode orders = get(app, "/api/error-groups?service=api-orders");
+                            .until(() -> Apps.getJson(app, "/api/error-groups?service=api-orders").size() == 8);
+                    JsonNode orders = Apps.getJson(app, "/api/error-groups?service=api-orders");
                     List<String> lastSeen = new ArrayList<>();
                     orders.forEach(g -> lastSeen.add(g.path("lastSeen").asText()));
                     assertThat(lastSeen).isSortedAccordingTo((x, y) -> Instant.parse(y).compareTo(Instant.parse(x)));
                     assertThat(orders.get(0).path("title").asText()).contains("Handler7.handle");
-                    assertThat(get(app, "/api/error-groups?service=api-orders&limit=3")).hasSize(3);
-                    assertThat(get(app, "/api/error-groups?service=api-billing")).hasSize(1);
-                    assertThat(get(app, "/api/error-groups")).hasSize(9);
+                    assertThat(Apps.getJson(app, "/api/error-groups?service=api-orders&limit=3")).hasSize(3);
+                    assertThat(Apps.getJson(app, "/api/error-groups?service=api-billing")).hasSize(1);
+                    assertThat(Apps.getJson(app, "/api/error-groups")).hasSize(9);
                     for (JsonNode g : orders) {
-                        JsonNode one = get(app, "/api/error-groups/" + g.path("fingerprint").asText());
+                        JsonNode one = Apps.getJson(app, "/api/error-groups/" + g.path("fingerprint").asText());
                         assertThat(one.path("totalCount").asLong()).isEqualTo(1);
                         assertThat(one.path("alertsSent").asLong()).isEqualTo(1);
                         assertThat(one.path("sample").path("service").asText()).isEqualTo("api-orders");
@@ -82,12 +73,4 @@ class ErrorGroupsApiIT {
         producer.send(new ProducerRecord<>("tocsin.errors", e.key(), codec.write(e))).get();
     }
 
-    private JsonNode get(TocsinApp app, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return codec.mapper().readTree(r.body());
-    }
 }

@@ -10,10 +10,6 @@ import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,7 +25,6 @@ import org.junit.jupiter.api.Timeout;
 class RegistryAcrossInstancesIT {
 
     private static final List<String> SERVICES = List.of("reg-chat", "reg-search", "reg-orders", "reg-billing");
-    private final HttpClient http = HttpClient.newHttpClient();
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -41,10 +35,7 @@ class RegistryAcrossInstancesIT {
             AppConfig second = Apps.config(broker, null, shared);
             try (TocsinApp a = Apps.start(first); TocsinApp b = Apps.start(second);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(first))) {
-                await("both RUNNING with the work shared").atMost(Duration.ofSeconds(90)).until(() ->
-                        a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
-                                && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
-                                && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+                Apps.awaitWorkShared(a, b);
                 for (String service : SERVICES) {
                     for (int i = 1; i <= 3; i++) {
                         // loads 30, 20, 10: the last instance is the least loaded
@@ -61,7 +52,7 @@ class RegistryAcrossInstancesIT {
                     for (String service : SERVICES) {
                         assertThat(instances(app, "?service=" + service))
                                 .containsExactly(service + "-3", service + "-2", service + "-1");
-                        assertThat(get(app, "/api/instances/best?service=" + service).path("instance").asText())
+                        assertThat(Apps.getJson(app, "/api/instances/best?service=" + service).path("instance").asText())
                                 .isEqualTo(service + "-3");
                     }
                 }
@@ -71,16 +62,8 @@ class RegistryAcrossInstancesIT {
 
     private List<String> instances(TocsinApp app, String query) throws Exception {
         List<String> names = new ArrayList<>();
-        get(app, "/api/instances" + query).forEach(n -> names.add(n.path("instance").asText()));
+        Apps.getJson(app, "/api/instances" + query).forEach(n -> names.add(n.path("instance").asText()));
         return names;
     }
 
-    private JsonNode get(TocsinApp app, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return codec.mapper().readTree(r.body());
-    }
 }
