@@ -35,7 +35,8 @@ class AgentMainTest {
         Thread.UncaughtExceptionHandler original = Thread.getDefaultUncaughtExceptionHandler();
         AtomicReference<Throwable> seenByHost = new AtomicReference<>();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> seenByHost.set(e));
-        TocsinAgent agent = TocsinAgent.start(AgentConfig.of("orders", "test", "127.0.0.1:1"));
+        TocsinAgent agent = TocsinAgent.start(AgentConfig.of("orders", "test", "127.0.0.1:1")
+                .with(AgentConfig.SPOOL_DIR, java.nio.file.Files.createTempDirectory("tocsin-main-test-").toString()));
         try {
             AgentMain.installUncaughtHandler(agent);
             Thread dying = new Thread(() -> {

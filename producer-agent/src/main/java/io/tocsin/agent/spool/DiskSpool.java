@@ -62,6 +62,7 @@ public final class DiskSpool implements Spool {
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private Segment active;
     private FileChannel writer;
+    private FileChannel lockChannel;
     private boolean dirty;
     private long bytes;
 
@@ -72,6 +73,7 @@ public final class DiskSpool implements Spool {
         this.counters = counters;
         try {
             Files.createDirectories(dir);
+            lock();
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
@@ -84,6 +86,21 @@ public final class DiskSpool implements Spool {
             openActive(segments.isEmpty() ? 1 : segments.lastKey() + 1);
         } catch (IOException | NumberFormatException e) {
             throw new UncheckedIOException(new IOException("cannot use spool directory " + dir + ": " + e.getMessage(), e));
+        }
+    }
+
+    /** One process per spool directory: two appending to the same segments would corrupt them. */
+    private void lock() throws IOException {
+        lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        boolean locked;
+        try {
+            locked = lockChannel.tryLock() != null;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            locked = false; // held by another spool in this JVM
+        }
+        if (!locked) {
+            lockChannel.close();
+            throw new IOException("spool directory " + dir + " is in use by another process; give each process its own spool.dir");
         }
     }
 
@@ -180,6 +197,7 @@ public final class DiskSpool implements Spool {
             if (active.entries.isEmpty() || active.done()) {
                 Files.deleteIfExists(active.path);
             }
+            lockChannel.close();
         } catch (IOException | UncheckedIOException e) {
             // the data that could be synced is on disk; nothing else to do on the way out
         }

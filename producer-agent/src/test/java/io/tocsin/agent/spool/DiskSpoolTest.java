@@ -28,7 +28,7 @@ class DiskSpoolTest {
 
     private long files() throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.count();
+            return s.filter(f -> f.getFileName().toString().startsWith("spool-")).count();
         }
     }
 
@@ -52,11 +52,10 @@ class DiskSpoolTest {
         for (int i = 0; i < 5; i++) {
             first.append(event(i));
         }
-        first.sync();
-        // no close: the process died; and its last write was cut short
+        first.close(); // the process ended with events unsent; then its last write turns out cut short
         Path segment;
         try (Stream<Path> s = Files.list(dir)) {
-            segment = s.findFirst().orElseThrow();
+            segment = s.filter(f -> f.getFileName().toString().startsWith("spool-")).findFirst().orElseThrow();
         }
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.setLength(f.length() - 3);
@@ -79,6 +78,17 @@ class DiskSpoolTest {
         spool.retry(out.get(1));
 
         assertThat(spool.next(10)).extracting(DiskSpoolTest::text).containsExactly("{\"n\":1}", "{\"n\":3}");
+    }
+
+    @Test
+    void shouldRefuseASpoolDirectoryAnotherSpoolHolds() {
+        DiskSpool first = new DiskSpool(dir, 1 << 20, counters);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DiskSpool(dir, 1 << 20, counters))
+                    .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("in use");
+        } finally {
+            first.close();
+        }
     }
 
     @Test
