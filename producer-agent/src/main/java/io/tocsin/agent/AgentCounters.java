@@ -44,11 +44,6 @@ public final class AgentCounters {
         dropped.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }
 
-    public long droppedFor(String reason) {
-        LongAdder a = dropped.get(reason);
-        return a == null ? 0 : a.sum();
-    }
-
     public long droppedTotal() {
         return dropped.values().stream().mapToLong(LongAdder::sum).sum();
     }

@@ -104,13 +104,18 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             consumer.subscribe(List.of(settings.alertsTopic()), new OnRebalance());
             while (running) {
-                long now = System.currentTimeMillis();
-                backpressure();
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollWait(now)))) {
-                    accept(r);
+                try {
+                    step();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // e.g. Kafka refused a record of delivered ids: nothing is committed past the alerts concerned, so
+                    // they are tried again (the one window in which a post can be repeated)
+                    LOG.error("delivery step failed; retrying in 1 s", e);
+                    consumer.pause(consumer.assignment());
+                    consumer.poll(Duration.ofSeconds(1));
+                    consumer.resume(consumer.paused());
                 }
-                routes.values().forEach(q -> attempt(q, System.currentTimeMillis()));
-                commit();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -121,6 +126,16 @@ public final class AlertNotifier implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    private void step() {
+        long now = System.currentTimeMillis();
+        backpressure();
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollWait(now)))) {
+            accept(r);
+        }
+        routes.values().forEach(q -> attempt(q, System.currentTimeMillis()));
+        commit();
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {

@@ -34,13 +34,4 @@ public record ThrottleRules(
             throw new IllegalArgumentException("window must be positive, was " + window);
         }
     }
-
-    public static ThrottleRules of(int limit, Duration window) {
-        return new ThrottleRules(limit, window, Duration.ofMinutes(5), Duration.ofMinutes(5), true, Duration.ofSeconds(1),
-                Duration.ofDays(1), Duration.ofDays(7));
-    }
-
-    public ThrottleRules forReplay() {
-        return new ThrottleRules(limit, window, grace, digestMaxDelay, false, sweepInterval, dedupeWindow, retention);
-    }
 }

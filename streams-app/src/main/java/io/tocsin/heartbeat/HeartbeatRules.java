@@ -36,9 +36,4 @@ public record HeartbeatRules(
     public long timeoutMs(String service, long intervalMs) {
         return Math.max(serviceTimeouts.getOrDefault(service, timeout).toMillis(), 2 * intervalMs + 1000);
     }
-
-    public HeartbeatRules withClock(PunctuationType newClock) {
-        return new HeartbeatRules(timeout, serviceTimeouts, checkInterval, newClock, groupMin, groupWait, flapCount,
-                flapWindow, retention);
-    }
 }
