@@ -65,6 +65,7 @@ public final class DiskSpool implements Spool {
     private FileChannel lockChannel;
     private boolean dirty;
     private long bytes;
+    private long pending;
 
     public DiskSpool(Path dir, long maxBytes, AgentCounters counters) {
         this.dir = dir;
@@ -81,6 +82,7 @@ public final class DiskSpool implements Spool {
                     long size = Files.size(f);
                     segments.put(seq, new Segment(seq, f, size));
                     bytes += size;
+                    pending += size;
                 }
             }
             openActive(segments.isEmpty() ? 1 : segments.lastKey() + 1);
@@ -125,6 +127,7 @@ public final class DiskSpool implements Spool {
             active.entries.add(event);
             active.size += recordSize;
             bytes += recordSize;
+            pending += recordSize;
             dirty = true;
             return true;
         } catch (IOException e) {
@@ -156,7 +159,10 @@ public final class DiskSpool implements Spool {
         if (s == null) {
             return;
         }
-        s.acked.set(entry.index());
+        if (!s.acked.get(entry.index())) {
+            s.acked.set(entry.index());
+            pending -= 4L + entry.event().length;
+        }
         if (s != active && s.done()) {
             delete(s);
         }
@@ -183,9 +189,10 @@ public final class DiskSpool implements Spool {
         }
     }
 
+    /** Bytes of events not yet acknowledged (what is still to send). */
     @Override
     public long bytes() {
-        return bytes;
+        return pending;
     }
 
 
@@ -228,6 +235,7 @@ public final class DiskSpool implements Spool {
         for (int i = 0; i < lost; i++) {
             counters.dropped("spool-full");
         }
+        pending -= oldest.entries == null ? oldest.size : unackedBytes(oldest);
         delete(oldest);
     }
 
@@ -239,6 +247,16 @@ public final class DiskSpool implements Spool {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static long unackedBytes(Segment s) {
+        long n = 0;
+        for (int i = 0; i < s.entries.size(); i++) {
+            if (!s.acked.get(i)) {
+                n += 4L + s.entries.get(i).length;
+            }
+        }
+        return n;
     }
 
     private static int countRecords(Path path) {

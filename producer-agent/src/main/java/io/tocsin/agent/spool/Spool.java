@@ -24,6 +24,7 @@ public interface Spool extends AutoCloseable {
     /** Forces appended events to stable storage (a no-op in memory). */
     void sync();
 
+    /** Bytes of events not yet acknowledged. */
     long bytes();
 
 

@@ -42,6 +42,7 @@ class DiskSpoolTest {
 
         assertThat(out).extracting(DiskSpoolTest::text).startsWith("{\"n\":0}", "{\"n\":1}").endsWith("{\"n\":2999}");
         out.forEach(spool::acknowledge);
+        assertThat(spool.bytes()).as("nothing left to send").isZero();
         spool.close();
         assertThat(files()).as("segments deleted once acknowledged").isZero();
     }
