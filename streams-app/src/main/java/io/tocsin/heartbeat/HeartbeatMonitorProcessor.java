@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -90,50 +91,55 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         }
     }
 
-    /** One tick: detect new silence, announce outages whose group wait is over, end flapping, forget the long gone. */
+    /**
+     * One tick: detect new silence, announce outages whose group wait is over, end flapping, forget the long gone.
+     * The store is read once per tick; the phases work on that snapshot, kept current as they update entries.
+     */
     private void check(long now) {
         if (rules.clock() == PunctuationType.WALL_CLOCK_TIME && !readiness.caughtUp(context.taskId().partition())) {
             return;
         }
-        List<InstanceEntry> all = new ArrayList<>();
+        Map<String, InstanceEntry> all = new LinkedHashMap<>();
         try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
-            it.forEachRemaining(kv -> all.add(kv.value));
+            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
         }
-        for (InstanceEntry e : all) {
+        detectSilence(all, now);
+        announceOutages(all, now);
+        endFlapping(all, now);
+        forget(all, now);
+    }
+
+    private void detectSilence(Map<String, InstanceEntry> all, long now) {
+        for (InstanceEntry e : List.copyOf(all.values())) {
             if (e.status() == InstanceStatus.UP && now - startedAt >= e.timeoutMs()
                     && now - e.lastHeartbeat().toEpochMilli() >= e.timeoutMs()) {
                 long downAt = e.lastHeartbeat().toEpochMilli() + e.timeoutMs();
-                update(e.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt))
+                update(all, e.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt))
                         .withOutage(e.outage().down(downAt, rules.flapWindow().toMillis())), downAt);
             }
         }
-        announceOutages(now);
-        endFlapping(now);
-        forget(now, all);
     }
 
-    private void announceOutages(long now) {
+    private void announceOutages(Map<String, InstanceEntry> all, long now) {
         Map<String, List<InstanceEntry>> waiting = new TreeMap<>();
-        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.downUnannounced()) {
-                    waiting.computeIfAbsent(kv.value.service() + "\u0000" + kv.value.environment(), k -> new ArrayList<>()).add(kv.value);
-                }
-            });
+        for (InstanceEntry e : all.values()) {
+            if (e.downUnannounced()) {
+                waiting.computeIfAbsent(e.service() + "\u0000" + e.environment(), k -> new ArrayList<>()).add(e);
+            }
         }
         for (List<InstanceEntry> group : waiting.values()) {
             long first = group.stream().mapToLong(e -> e.since().toEpochMilli()).min().orElse(now);
             if (now - first >= rules.groupWait().toMillis()) {
-                announce(group);
+                announce(all, group);
             }
         }
     }
 
-    private void announce(List<InstanceEntry> group) {
+    private void announce(Map<String, InstanceEntry> all, List<InstanceEntry> group) {
         List<InstanceEntry> steady = new ArrayList<>();
         for (InstanceEntry e : group) {
             if (e.outage().flapping() || e.outage().recentDowns().size() > rules.flapCount()) {
-                announceFlapping(e);
+                announceFlapping(all, e);
             } else {
                 steady.add(e);
             }
@@ -144,17 +150,18 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
                     Alert.idOf(AlertKind.SERVICE_DOWN, steady.get(0).service(), steady.get(0).environment(), steady.stream()
                             .map(e -> e.instance() + "@" + e.lastHeartbeat().toEpochMilli()).collect(Collectors.joining(","))));
             emit(alert);
-            steady.forEach(e -> update(e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)), alert.timestamp().toEpochMilli()));
+            steady.forEach(e -> update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)),
+                    alert.timestamp().toEpochMilli()));
         } else {
             for (InstanceEntry e : steady) {
                 Alert alert = downAlert(e);
                 emit(alert);
-                update(e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
+                update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
             }
         }
     }
 
-    private void announceFlapping(InstanceEntry e) {
+    private void announceFlapping(Map<String, InstanceEntry> all, InstanceEntry e) {
         long at = e.since().toEpochMilli();
         if (!e.outage().flapping()) {
             String text = e.outage().recentDowns().size() + " outages within " + Durations.format(rules.flapWindow())
@@ -162,38 +169,31 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             emit(alert(AlertKind.INSTANCE_FLAPPING, e, at, e.service() + "/" + e.instance() + " is flapping", text,
                     Alert.idOf(AlertKind.INSTANCE_FLAPPING, e.key(), e.outage().recentDowns().get(0))));
         }
-        update(e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
+        update(all, e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
     }
 
     /** An instance that has not gone down for a whole flap window is stable again; if it is down now, that is an outage. */
-    private void endFlapping(long now) {
-        List<InstanceEntry> settled = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
-            it.forEachRemaining(kv -> {
-                Outage o = kv.value.outage();
-                if (o.flapping() && now - o.lastDown() >= rules.flapWindow().toMillis()) {
-                    settled.add(kv.value);
-                }
-            });
-        }
-        for (InstanceEntry e : settled) {
+    private void endFlapping(Map<String, InstanceEntry> all, long now) {
+        for (InstanceEntry e : List.copyOf(all.values())) {
+            Outage o = e.outage();
+            if (!o.flapping() || now - o.lastDown() < rules.flapWindow().toMillis()) {
+                continue;
+            }
             if (e.status() == InstanceStatus.DOWN) {
                 Alert alert = downAlert(e);
                 emit(alert);
-                update(e.withOutage(e.outage().stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
+                update(all, e.withOutage(o.stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
             } else {
-                update(e.withOutage(e.outage().stable()), now);
+                update(all, e.withOutage(o.stable()), now);
             }
         }
     }
 
-    private void forget(long now, List<InstanceEntry> seen) {
-        for (InstanceEntry e : seen) {
-            InstanceEntry current = instances.get(e.key());
-            if (current != null && current.status() != InstanceStatus.UP
-                    && now - current.since().toEpochMilli() >= rules.retention().toMillis()) {
-                instances.delete(current.key());
-                context.forward(new Record<>(current.key(), HeartbeatOutput.registry(null), now));
+    private void forget(Map<String, InstanceEntry> all, long now) {
+        for (InstanceEntry e : all.values()) {
+            if (e.status() != InstanceStatus.UP && now - e.since().toEpochMilli() >= rules.retention().toMillis()) {
+                instances.delete(e.key());
+                context.forward(new Record<>(e.key(), HeartbeatOutput.registry(null), now));
             }
         }
     }
@@ -226,6 +226,12 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             });
         }
         return members;
+    }
+
+    /** Updates an entry during a tick: the store, and the tick's snapshot. */
+    private void update(Map<String, InstanceEntry> all, InstanceEntry entry, long at) {
+        update(entry, at);
+        all.put(entry.key(), entry);
     }
 
     private void update(InstanceEntry entry, long at) {
