@@ -100,7 +100,7 @@ public final class HttpApi implements AutoCloseable {
         try {
             InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"));
             if (path.equals("/api/instances") || path.equals("/api/instances/")) {
-                json(ex, 200, localOnly(q) ? instances.local(filter) : instances.live(filter));
+                json(ex, 200, Peers.localOnly(q) ? instances.local(filter) : instances.live(filter));
             } else if (path.equals("/api/instances/best")) {
                 var best = instances.best(filter);
                 if (best.isPresent()) {
@@ -122,9 +122,9 @@ public final class HttpApi implements AutoCloseable {
         try {
             if (rest.isEmpty()) {
                 int limit = parseLimit(q.get("limit"));
-                json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit, localOnly(q)));
+                json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit, Peers.localOnly(q)));
             } else if (rest.matches("[A-Za-z0-9._-]+")) {
-                var group = errorGroups.one(rest, localOnly(q));
+                var group = errorGroups.one(rest, Peers.localOnly(q));
                 if (group.isPresent()) {
                     json(ex, 200, group.get());
                 } else {
@@ -179,10 +179,6 @@ public final class HttpApi implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("limit must be a number");
         }
-    }
-
-    private static boolean localOnly(Map<String, String> q) {
-        return "local".equals(q.get("scope"));
     }
 
     private static Map<String, String> query(HttpExchange ex) {

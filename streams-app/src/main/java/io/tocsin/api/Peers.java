@@ -21,7 +21,10 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 final class Peers {
 
-    static final String LOCAL_SCOPE = "scope=local";
+    /** The query parameter that asks an instance for its own part only, so it does not ask the others in turn. */
+    static final String SCOPE = "scope";
+    static final String LOCAL = "local";
+    private static final String LOCAL_SCOPE = SCOPE + "=" + LOCAL;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final KafkaStreams streams;
@@ -33,6 +36,10 @@ final class Peers {
         this.streams = streams;
         this.self = self;
         this.mapper = mapper;
+    }
+
+    static boolean localOnly(java.util.Map<String, String> query) {
+        return LOCAL.equals(query.get(SCOPE));
     }
 
     HostInfo self() {
