@@ -19,14 +19,23 @@ public final class KafkaClients {
     }
 
     public static Properties common(AppConfig config) {
+        return withPassThrough(config, base(config));
+    }
+
+    private static Properties base(AppConfig config) {
         Properties p = new Properties();
         p.put("bootstrap.servers", config.bootstrapServers());
+        return p;
+    }
+
+    /** The {@code kafka.*} keys go in last, so a user can override any default Tocsin sets. */
+    private static Properties withPassThrough(AppConfig config, Properties p) {
         p.putAll(config.kafka());
         return p;
     }
 
     public static Properties streams(AppConfig config, HostInfo applicationServer) {
-        Properties p = common(config);
+        Properties p = base(config);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer.host() + ":" + applicationServer.port());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
@@ -38,12 +47,11 @@ public final class KafkaClients {
         // a record that makes a processor fail is logged and skipped: one poisoned event must not stop all alerting
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        config.kafka().forEach((k, v) -> p.put(k, v));
-        return p;
+        return withPassThrough(config, p);
     }
 
     public static Properties notifierConsumer(AppConfig config) {
-        Properties p = common(config);
+        Properties p = base(config);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-notifier");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -51,17 +59,15 @@ public final class KafkaClients {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.kafka().forEach((k, v) -> p.put(k, v));
-        return p;
+        return withPassThrough(config, p);
     }
 
     public static Properties producer(AppConfig config) {
-        Properties p = common(config);
+        Properties p = base(config);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.kafka().forEach((k, v) -> p.put(k, v));
-        return p;
+        return withPassThrough(config, p);
     }
 }
