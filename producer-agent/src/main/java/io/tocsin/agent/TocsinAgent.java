@@ -389,8 +389,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
                 degradeToMemory(e);
                 return worked;
             }
-            for (int i = 0; i < batch.size(); i++) {
-                Spool.Entry e = batch.get(i);
+            for (Spool.Entry e : batch) {
                 boolean[] failedAtOnce = {false};
                 try {
                     p.send(new ProducerRecord<>(config.topicPrefix() + "errors", key(), e.event()), (meta, error) -> {
@@ -404,8 +403,8 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
                     spool.retry(e);
                 }
                 if (failedAtOnce[0]) {
-                    // the broker is unreachable: hand the rest back instead of blocking on each of them
-                    batch.subList(i + 1, batch.size()).forEach(spool::retry);
+                    // the broker is unreachable: stop instead of blocking on each of the rest; retrying this entry
+                    // (here or when its completion is handled) hands it and everything after it out again later
                     failed(System.currentTimeMillis());
                     break;
                 }
