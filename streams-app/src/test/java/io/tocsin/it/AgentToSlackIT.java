@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tocsin.agent.AgentConfig;
 import io.tocsin.agent.TocsinAgent;
@@ -11,6 +11,9 @@ import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.testing.ScaledTimeout;
+import io.tocsin.testing.Slowness;
+import io.tocsin.testing.Waits;
 import io.tocsin.topology.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,15 +26,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The walking skeleton end to end on a real broker: the agent captures exceptions in this JVM, the app groups and
  * throttles them, and the notifier posts to a real local HTTP server standing in for the Slack webhook.
  */
-@Timeout(120)
+@ScaledTimeout(seconds = 120)
 class AgentToSlackIT {
 
+    private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
     private static final Pattern ALERT_ID = Pattern.compile("tocsin:([0-9a-f]{32})");
 
     private static EmbeddedKafkaBroker broker;
@@ -43,7 +46,8 @@ class AgentToSlackIT {
     static void start() throws Exception {
         broker = EmbeddedKafkaBroker.startOnFreePort();
         slack = new RecordingSlack();
-        config = Apps.config(broker, slack, Map.of("heartbeat.timeout", "3s"));
+        // the product's timeout stretches with the machine too: a test thread stalled past it would be a real outage
+        config = Apps.config(broker, slack, Map.of("heartbeat.timeout", Waits.configDuration(HEARTBEAT_TIMEOUT)));
         app = Apps.start(config);
     }
 
@@ -69,10 +73,10 @@ class AgentToSlackIT {
             for (int i = 0; i < 7; i++) {
                 agent.capture(failingLookup(1000 + i));
             }
-            await("5 posts for it-orders").atMost(Duration.ofSeconds(60))
+            await("5 posts for it-orders", Duration.ofSeconds(60))
                     .until(() -> slack.postsContaining("it-orders").size() >= 5);
         }
-        Apps.letTimePass(Duration.ofSeconds(2));
+        Waits.letTimePass(Duration.ofSeconds(2));
 
         List<RecordingSlack.Post> posts = slack.postsContaining("it-orders");
         assertThat(posts).hasSize(5);
@@ -84,24 +88,29 @@ class AgentToSlackIT {
     void anInstanceThatStopsHeartbeatingGivesOneDownPost() throws Exception {
         Topics topics = new Topics(config.topicPrefix());
         EventCodec codec = new EventCodec();
-        Instant lastBeat;
+        Instant lastBeat = null;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config))) {
             for (int i = 0; i < 3; i++) {
                 HeartbeatEvent beat = new HeartbeatEvent("heartbeat", 1, Instant.now(), "it-chat", "it-chat-1", "prod",
                         "127.0.0.1:9", 500, HeartbeatEvent.Status.UP, Map.of("connections", 3.0));
                 producer.send(new ProducerRecord<>(topics.heartbeats(), beat.key(), codec.write(beat))).get();
+                lastBeat = Instant.now();
                 Thread.sleep(500);
             }
-            lastBeat = Instant.now();
         }
 
-        await("down post").atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("it-chat-1").isEmpty());
+        await("down post", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("it-chat-1").isEmpty());
         Duration latency = Duration.between(lastBeat, slack.postsContaining("it-chat-1").get(0).at());
-        Apps.letTimePass(Duration.ofSeconds(3));
+        Waits.letTimePass(Duration.ofSeconds(3));
 
         assertThat(slack.postsContaining("it-chat-1")).singleElement()
                 .satisfies(p -> assertThat(p.body()).contains("INSTANCE_DOWN"));
-        assertThat(latency).isLessThan(Duration.ofSeconds(3 + 2));
+        Duration timeout = Slowness.scale(HEARTBEAT_TIMEOUT);
+        System.out.println("[figure] down post " + latency.toMillis() + " ms after the last acknowledged heartbeat (timeout "
+                + timeout.toMillis() + " ms)");
+        // detection is timeout + one 250 ms check + the notifier's send; 30 s more (scaled) is an order of magnitude
+        // above that, so this fails only when detection waits for something it should not
+        assertThat(latency).isLessThan(timeout.plus(Slowness.scale(Duration.ofSeconds(30))));
     }
 
     private static String alertId(String body) {

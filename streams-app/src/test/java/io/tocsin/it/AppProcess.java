@@ -1,8 +1,9 @@
 package io.tocsin.it;
 
-import static org.awaitility.Awaitility.await;
+import static io.tocsin.testing.Waits.await;
 
 import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.testing.Slowness;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,7 @@ final class AppProcess implements AutoCloseable {
         pb.environment().put("TOCSIN_HTTP_PORT", String.valueOf(port));
         AppProcess app = new AppProcess(pb.start(), port);
         HttpClient http = HttpClient.newHttpClient();
-        await("streams-app process ready").atMost(Duration.ofSeconds(90)).until(() -> {
+        await("streams-app process ready", Duration.ofSeconds(90)).until(() -> {
             if (!app.process.isAlive()) {
                 throw new IllegalStateException("streams-app exited with " + app.process.exitValue() + ", see " + log);
             }
@@ -56,14 +57,14 @@ final class AppProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush, no commit. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        process.waitFor(Slowness.scale(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGTERM: the app closes cleanly. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        if (!process.waitFor(Slowness.scale(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
         }
     }

@@ -1,21 +1,22 @@
 package io.tocsin.it;
 
-import static org.awaitility.Awaitility.await;
+import static io.tocsin.testing.Waits.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.app.TocsinApp;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.Alert;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.model.EventCodec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.tocsin.testing.Slowness;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -56,13 +57,13 @@ final class Apps {
 
     static TocsinApp start(AppConfig config) {
         TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
-        await("streams RUNNING").atMost(Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
+        await("streams RUNNING", Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
         return app;
     }
 
     /** Waits until both instances run and each has active tasks, i.e. they share the work. */
     static void awaitWorkShared(TocsinApp a, TocsinApp b) {
-        await("work shared").atMost(Duration.ofSeconds(90)).until(() ->
+        await("work shared", Duration.ofSeconds(90)).until(() ->
                 a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
                         && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
                         && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
@@ -77,16 +78,6 @@ final class Apps {
             throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
         }
         return new EventCodec().mapper().readTree(r.body());
-    }
-
-    /** Lets time pass: for tests where elapsed time itself is the condition (nothing to await). */
-    static void letTimePass(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     /** Every alert on the alerts topic so far (read_committed, from the beginning to the current end). */
@@ -117,7 +108,7 @@ final class Apps {
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-            long deadline = System.currentTimeMillis() + 20_000;
+            long deadline = System.currentTimeMillis() + Slowness.scale(Duration.ofSeconds(20)).toMillis();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }

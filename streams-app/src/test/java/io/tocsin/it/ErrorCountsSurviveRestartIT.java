@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tocsin.app.KafkaClients;
 import io.tocsin.broker.EmbeddedKafkaBroker;
@@ -12,6 +12,8 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
+import io.tocsin.testing.ScaledTimeout;
+import io.tocsin.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,14 +28,13 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Counts live in RocksDB stores backed by changelogs, so no restart makes the throttle forget: not a clean one, not a
  * kill -9, not starting on an empty state directory (restored from the changelog). The Redis-TTL design Tocsin
  * replaces lost its counts on every Redis restart and alerted again.
  */
-@Timeout(300)
+@ScaledTimeout(seconds = 300)
 class ErrorCountsSurviveRestartIT {
 
     private final EventCodec codec = new EventCodec();
@@ -63,9 +64,9 @@ class ErrorCountsSurviveRestartIT {
                 emptyState.put("TOCSIN_STATE_DIR", dir.resolve("fresh-state").toString());
                 try (AppProcess app = AppProcess.run(emptyState, log)) {
                     send(producer, 1);
-                    await("the sixth occurrence counted").atMost(Duration.ofSeconds(60))
+                    await("the sixth occurrence counted", Duration.ofSeconds(60))
                             .until(() -> totalCount(app) == 6);
-                    Apps.letTimePass(Duration.ofSeconds(2));
+                    Waits.letTimePass(Duration.ofSeconds(2));
                 }
             }
             List<Alert> alerts = errorAlerts(broker);
@@ -84,7 +85,7 @@ class ErrorCountsSurviveRestartIT {
     }
 
     private void awaitOccurrences(EmbeddedKafkaBroker broker, int n) {
-        await(n + " alerts").atMost(Duration.ofSeconds(60)).until(() -> errorAlerts(broker).size() >= n);
+        await(n + " alerts", Duration.ofSeconds(60)).until(() -> errorAlerts(broker).size() >= n);
     }
 
     private List<Alert> errorAlerts(EmbeddedKafkaBroker broker) {

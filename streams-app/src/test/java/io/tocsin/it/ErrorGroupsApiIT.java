@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.app.KafkaClients;
@@ -12,6 +12,7 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
+import io.tocsin.testing.ScaledTimeout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** The error-groups API answers the same from either of two streams-app instances that share the partitions. */
-@Timeout(180)
+@ScaledTimeout(seconds = 180)
 class ErrorGroupsApiIT {
 
     private final EventCodec codec = new EventCodec();
@@ -45,7 +45,7 @@ class ErrorGroupsApiIT {
                 send(producer, "api-billing", "com.acme.Invoice", t);
 
                 for (TocsinApp app : List.of(a, b)) {
-                    await("all groups via " + app.httpPort()).atMost(Duration.ofSeconds(30))
+                    await("all groups via " + app.httpPort(), Duration.ofSeconds(30))
                             .until(() -> Apps.getJson(app, "/api/error-groups?service=api-orders").size() == 8);
                     JsonNode orders = Apps.getJson(app, "/api/error-groups?service=api-orders");
                     List<String> lastSeen = new ArrayList<>();

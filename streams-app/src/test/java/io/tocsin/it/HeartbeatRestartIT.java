@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tocsin.app.KafkaClients;
 import io.tocsin.app.TocsinApp;
@@ -10,6 +10,8 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.testing.ScaledTimeout;
+import io.tocsin.testing.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,21 +21,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * The app is down longer than the heartbeat timeout while instances keep beating. On restart it finds their last
  * verdict-worthy heartbeat far in the past in its restored state, and a backlog of newer ones in the topic: it must
  * read the backlog before judging, and raise no alarm.
  */
-@Timeout(180)
+@ScaledTimeout(seconds = 180)
 class HeartbeatRestartIT {
 
     @Test
     void aRestartAfterAnOutageOfTheAppItselfRaisesNoFalseAlarm() throws Exception {
         EventCodec codec = new EventCodec();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort(); RecordingSlack slack = new RecordingSlack()) {
-            AppConfig config = Apps.config(broker, slack, Map.of("heartbeat.timeout", "3s"));
+            // timeout and pauses stretch together: the app stays away > 3 x the timeout on any machine, while a beater
+            // stalled by a busy machine still beats well within it
+            AppConfig config = Apps.config(broker, slack, Map.of("heartbeat.timeout", Waits.configDuration(Duration.ofSeconds(3))));
             AtomicBoolean beating = new AtomicBoolean(true);
             Thread beater;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config))) {
@@ -53,11 +56,11 @@ class HeartbeatRestartIT {
                 });
                 beater.start();
                 try (TocsinApp app = Apps.start(config)) {
-                    Apps.letTimePass(Duration.ofSeconds(5));
+                    Waits.letTimePass(Duration.ofSeconds(5));
                 }
-                Apps.letTimePass(Duration.ofSeconds(10)); // the app is gone for > 3 × the timeout
+                Waits.letTimePass(Duration.ofSeconds(10)); // the app is gone for > 3 × the timeout
                 try (TocsinApp app = Apps.start(config)) {
-                    Apps.letTimePass(Duration.ofSeconds(10));
+                    Waits.letTimePass(Duration.ofSeconds(10));
                 }
                 beating.set(false);
                 beater.join();

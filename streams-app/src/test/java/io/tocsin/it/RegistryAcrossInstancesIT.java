@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.app.KafkaClients;
@@ -10,6 +10,7 @@ import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.testing.ScaledTimeout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,10 +19,9 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Two streams-app instances share the partitions; either one answers for every live instance, exactly once. */
-@Timeout(180)
+@ScaledTimeout(seconds = 180)
 class RegistryAcrossInstancesIT {
 
     private static final List<String> SERVICES = List.of("reg-chat", "reg-search", "reg-orders", "reg-billing");
@@ -46,7 +46,7 @@ class RegistryAcrossInstancesIT {
                 }
 
                 for (TocsinApp app : List.of(a, b)) {
-                    await("all 12 instances via port " + app.httpPort()).atMost(Duration.ofSeconds(30))
+                    await("all 12 instances via port " + app.httpPort(), Duration.ofSeconds(30))
                             .until(() -> instances(app, "").size() == 12);
                     assertThat(instances(app, "")).doesNotHaveDuplicates();
                     for (String service : SERVICES) {

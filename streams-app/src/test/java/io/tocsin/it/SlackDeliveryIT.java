@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tocsin.app.KafkaClients;
 import io.tocsin.app.TocsinApp;
@@ -14,6 +14,8 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
+import io.tocsin.testing.ScaledTimeout;
+import io.tocsin.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,13 +37,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Slack delivery failure modes against a real local HTTP server standing in for Slack, on the embedded broker. Each
  * test runs its own app (own application id and topic prefix) so they cannot see each other's alerts.
  */
-@Timeout(180)
+@ScaledTimeout(seconds = 180)
 class SlackDeliveryIT {
 
     private static final Pattern ALERT_ID = Pattern.compile("tocsin:([0-9a-f]{32})");
@@ -75,11 +76,11 @@ class SlackDeliveryIT {
                 for (int i = 0; i < 5; i++) {
                     send(config, "out-orders", "com.acme.Same", "id-" + i);
                 }
-                await("attempts while Slack is down").atMost(Duration.ofSeconds(30)).until(() -> slack.refused().size() >= 2);
+                await("attempts while Slack is down", Duration.ofSeconds(30)).until(() -> slack.refused().size() >= 2);
                 slack.answer(() -> 200);
-                await("all delivered after recovery").atMost(Duration.ofSeconds(60))
+                await("all delivered after recovery", Duration.ofSeconds(60))
                         .until(() -> slack.postsContaining("out-orders").size() >= 5);
-                Apps.letTimePass(Duration.ofSeconds(3));
+                Waits.letTimePass(Duration.ofSeconds(3));
             }
             List<String> posted = slack.postsContaining("out-orders").stream().map(p -> ids(p.body()).get(0)).toList();
             List<String> alerts = Apps.alerts(broker.bootstrapServers(), config.topicPrefix() + "alerts").stream().map(Alert::id).toList();
@@ -95,7 +96,7 @@ class SlackDeliveryIT {
             AppConfig config = config("ratelimit", slack, Map.of());
             try (TocsinApp app = Apps.start(config)) {
                 send(config, "rl-orders", "com.acme.X", "r1");
-                await().atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("rl-orders").isEmpty());
+                await("posted after the Retry-After", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("rl-orders").isEmpty());
             }
             Duration gap = Duration.between(slack.refused().get(0).at(), slack.postsContaining("rl-orders").get(0).at());
             assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
@@ -111,8 +112,8 @@ class SlackDeliveryIT {
             try (TocsinApp app = Apps.start(config)) {
                 send(config, "legacy-svc", "com.acme.Old", "l1");
                 send(config, "fresh-svc", "com.acme.New", "f1");
-                await("the healthy route delivers").atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("fresh-svc").isEmpty());
-                await("the refused alert is recorded").atMost(Duration.ofSeconds(30))
+                await("the healthy route delivers", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("fresh-svc").isEmpty());
+                await("the refused alert is recorded", Duration.ofSeconds(30))
                         .until(() -> !Apps.records(broker.bootstrapServers(), config.topicPrefix() + "alerts-undelivered").isEmpty());
             }
             ConsumerRecord<String, byte[]> refused = Apps.records(broker.bootstrapServers(), config.topicPrefix() + "alerts-undelivered").get(0);
@@ -131,7 +132,7 @@ class SlackDeliveryIT {
                 for (int i = 0; i < 3; i++) {
                     send(first, "rd-svc", "com.acme.Rd" + i, "rd" + i);
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> slack.postsContaining("rd-svc").size() == 3);
+                await("three posted", Duration.ofSeconds(30)).until(() -> slack.postsContaining("rd-svc").size() == 3);
             }
             // a second deployment under a new application id re-reads every input from the start: the same input gives the
             // same alert ids, and its notifier group starts from the beginning of the alerts topic: nothing may be posted twice
@@ -139,9 +140,9 @@ class SlackDeliveryIT {
             again.put("application.id", "tocsin-redeliver-2");
             again.put("topic.prefix", "redeliver.");
             try (TocsinApp app = Apps.start(Apps.config(broker, slack, again))) {
-                await("the rerun wrote its alerts").atMost(Duration.ofSeconds(30))
+                await("the rerun wrote its alerts", Duration.ofSeconds(30))
                         .until(() -> Apps.alerts(broker.bootstrapServers(), "redeliver.alerts").size() == 6);
-                Apps.letTimePass(Duration.ofSeconds(3));
+                Waits.letTimePass(Duration.ofSeconds(3));
             }
             assertThat(slack.postsContaining("rd-svc")).hasSize(3);
         }
@@ -159,13 +160,13 @@ class SlackDeliveryIT {
                         "{\"matchers\":{\"service\":\"quiet-svc\"},\"duration\":\"1h\",\"createdBy\":\"ops\",\"comment\":\"known issue\"}");
                 assertThat(created.statusCode()).isEqualTo(201);
                 String silenceId = codec.mapper().readTree(created.body()).path("id").asText();
-                await("silence visible").atMost(Duration.ofSeconds(20)).until(() -> get(app, "/api/silences").contains(silenceId));
+                await("silence visible", Duration.ofSeconds(20)).until(() -> get(app, "/api/silences").contains(silenceId));
 
                 send(config, "quiet-svc", "com.acme.Q", "q1");
                 send(config, "maint-svc", "com.acme.M", "m1");
                 send(config, "loud-svc", "com.acme.L", "l1");
-                await().atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("loud-svc").isEmpty());
-                Apps.letTimePass(Duration.ofSeconds(2));
+                await("the unsilenced alert posted", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("loud-svc").isEmpty());
+                Waits.letTimePass(Duration.ofSeconds(2));
                 assertThat(slack.postsContaining("quiet-svc")).isEmpty();
                 assertThat(slack.postsContaining("maint-svc")).isEmpty();
                 List<Alert> alerts = Apps.alerts(broker.bootstrapServers(), config.topicPrefix() + "alerts");
@@ -175,9 +176,9 @@ class SlackDeliveryIT {
                         .satisfies(a -> assertThat(a.silencedBy()).isEqualTo("maintenance:deploy"));
 
                 assertThat(delete(app, "/api/silences/" + silenceId)).isEqualTo(200);
-                await("silence gone").atMost(Duration.ofSeconds(20)).until(() -> !get(app, "/api/silences").contains(silenceId));
+                await("silence gone", Duration.ofSeconds(20)).until(() -> !get(app, "/api/silences").contains(silenceId));
                 send(config, "quiet-svc", "com.acme.Q2", "q2");
-                await("posted once the silence is gone").atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("quiet-svc").isEmpty());
+                await("posted once the silence is gone", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("quiet-svc").isEmpty());
             }
         }
     }
@@ -189,7 +190,7 @@ class SlackDeliveryIT {
                     "slack.api.url", slack.url("/api/")));
             try (TocsinApp app = Apps.start(config)) {
                 send(config, "bot-svc", "com.acme.B", "b1");
-                await().atMost(Duration.ofSeconds(30)).until(() -> !slack.postsContaining("bot-svc").isEmpty());
+                await("posted with the bot token", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("bot-svc").isEmpty());
             }
             RecordingSlack.Post post = slack.postsContaining("bot-svc").get(0);
             assertThat(post.path()).isEqualTo("/api/chat.postMessage");

@@ -1,7 +1,7 @@
 package io.tocsin.it;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tocsin.agent.probe.KafkaEventSink;
@@ -12,6 +12,9 @@ import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.testing.ScaledTimeout;
+import io.tocsin.testing.Slowness;
+import io.tocsin.testing.Waits;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,10 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** A real prober against a real local HTTP server that starts failing, then recovers. */
-@Timeout(120)
+@ScaledTimeout(seconds = 120)
 class UrlProberIT {
 
     @Test
@@ -46,15 +48,16 @@ class UrlProberIT {
             AppConfig config = Apps.config(broker, slack, Map.of("heartbeat.timeout", "1s"));
             try (TocsinApp app = Apps.start(config);
                  KafkaEventSink sink = new KafkaEventSink(broker.bootstrapServers(), config.topicPrefix());
+                 // the probe's own timeout stretches with the machine, as a user would set it for a slow network
                  UrlProber prober = new UrlProber(new ProbeSettings(List.of(url), "it-site", "prod", Duration.ofMillis(500),
-                         Duration.ofSeconds(1), 2, Duration.ofMillis(100), "ok"), sink).start()) {
-                await("registered").atMost(Duration.ofSeconds(30)).until(() -> registered(app, "it-site"));
+                         Slowness.scale(Duration.ofSeconds(1)), 2, Duration.ofMillis(100), "ok"), sink).start()) {
+                await("registered", Duration.ofSeconds(30)).until(() -> registered(app, "it-site"));
 
                 status.set(503); // the site starts failing
-                await("down").atMost(Duration.ofSeconds(30)).until(() -> kinds(broker, config, instance).contains(AlertKind.INSTANCE_DOWN));
+                await("down", Duration.ofSeconds(30)).until(() -> kinds(broker, config, instance).contains(AlertKind.INSTANCE_DOWN));
                 status.set(200); // and recovers
-                await("up").atMost(Duration.ofSeconds(30)).until(() -> kinds(broker, config, instance).contains(AlertKind.INSTANCE_UP));
-                Apps.letTimePass(Duration.ofSeconds(3));
+                await("up", Duration.ofSeconds(30)).until(() -> kinds(broker, config, instance).contains(AlertKind.INSTANCE_UP));
+                Waits.letTimePass(Duration.ofSeconds(3));
 
                 List<Alert> alerts = Apps.alerts(broker.bootstrapServers(), config.topicPrefix() + "alerts").stream()
                         .filter(a -> instance.equals(a.instance()) && a.kind() != AlertKind.ERROR).toList();

@@ -28,6 +28,16 @@ public record ProbeSettings(
         }
     }
 
+    /**
+     * The longest a healthy site can go between two of its heartbeats: the pause between rounds plus the slowest
+     * round that still ends healthy (every attempt but the last times out, with the retry delays between them). The
+     * heartbeats declare this as their interval, so the monitor (which allows 2 × interval + 1 s) never calls a slow
+     * but healthy site down, nor one whose prober ran a little late on a busy machine.
+     */
+    public Duration heartbeatSpacing() {
+        return interval.plus(timeout.multipliedBy(attempts)).plus(retryDelay.multipliedBy(attempts - 1L));
+    }
+
     /** The instance name a probed URL reports as. */
     public static String instanceOf(URI url) {
         return "probe:" + url;

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Turns health URLs into heartbeats, for services that cannot run the agent (a dying process cannot report its own
  * death; something outside must look). Each round tries a URL up to {@code attempts} times, {@code retryDelay} apart;
  * a healthy answer (2xx, and the expected body text when one is set) sends a heartbeat for instance
- * {@code probe:<url>} whose interval is the probe interval; a failed round sends an exception event of category
+ * {@code probe:<url>} whose interval is {@link ProbeSettings#heartbeatSpacing()} (rounds run with a fixed delay
+ * between them, so the time a round takes adds to the spacing); a failed round sends an exception event of category
  * {@code PROBE} that says why, and no heartbeat, so the down alert that follows carries the reason.
  */
 public final class UrlProber implements AutoCloseable {
@@ -104,7 +105,7 @@ public final class UrlProber implements AutoCloseable {
     private HeartbeatEvent heartbeat(URI url, long responseMs) {
         return new HeartbeatEvent(HeartbeatEvent.TYPE, EventCodec.VERSION, Instant.now(), settings.service(),
                 ProbeSettings.instanceOf(url), settings.environment(), url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()),
-                settings.interval().toMillis(), HeartbeatEvent.Status.UP, Map.of("responseMs", (double) responseMs));
+                settings.heartbeatSpacing().toMillis(), HeartbeatEvent.Status.UP, Map.of("responseMs", (double) responseMs));
     }
 
     private ExceptionEvent failureEvent(URI url, String reason) {

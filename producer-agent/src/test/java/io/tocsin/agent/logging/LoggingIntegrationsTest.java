@@ -1,7 +1,7 @@
 package io.tocsin.agent.logging;
 
+import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.tocsin.agent.AgentConfig;
@@ -79,7 +79,7 @@ class LoggingIntegrationsTest {
             log.error("failed", new IllegalStateException("log4j2"));
             log.warn("not an error", new IllegalStateException("warning"));
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> agent.counters().captured() == 1);
+            await("one error captured", Duration.ofSeconds(5)).until(() -> agent.counters().captured() == 1);
         }
     }
 }
