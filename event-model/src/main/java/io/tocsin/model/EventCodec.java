@@ -25,9 +25,6 @@ public final class EventCodec {
     /** The major wire-format version this code reads and writes. */
     public static final int VERSION = 1;
     private static final int MAX_NESTING = 10_000;
-    /** Causes kept per exception event; deeper ones are replaced by one marker cause. */
-    public static final int MAX_CAUSE_DEPTH = 16;
-    public static final String TRUNCATED_TYPE = "tocsin.truncated";
 
     private final ObjectMapper mapper;
 
@@ -190,12 +187,12 @@ public final class EventCodec {
     }
 
     /**
-     * Replaces causes beyond {@link #MAX_CAUSE_DEPTH} by one marker, iteratively, before anything recursive (validation,
+     * Replaces causes beyond {@link Limits#MAX_CAUSE_DEPTH} by one marker, iteratively, before anything recursive (validation,
      * binding) walks the chain: a hostile 1,000-deep chain must not exhaust the stack.
      */
     private void cutCauseChain(ObjectNode exception) {
         ObjectNode node = exception;
-        for (int depth = 1; depth < MAX_CAUSE_DEPTH; depth++) {
+        for (int depth = 1; depth < Limits.MAX_CAUSE_DEPTH; depth++) {
             JsonNode cause = node.get("cause");
             if (cause == null || !cause.isObject()) {
                 return;
@@ -211,8 +208,8 @@ public final class EventCodec {
             dropped++;
         }
         ObjectNode marker = node.putObject("cause");
-        marker.put("type", TRUNCATED_TYPE);
-        marker.put("message", "[" + dropped + " more causes truncated]");
+        marker.put("type", Limits.TRUNCATED_TYPE);
+        marker.put("message", Limits.moreCausesMessage(dropped));
         marker.putArray("frames");
     }
 

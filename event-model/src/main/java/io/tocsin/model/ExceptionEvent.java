@@ -24,6 +24,8 @@ public record ExceptionEvent(
         long count) {
 
     public static final String TYPE = "exception";
+    /** The category of the failures URL probers report: why a health check failed, quoted by the down alert. */
+    public static final String PROBE_CATEGORY = "PROBE";
 
     public ExceptionEvent {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
@@ -33,6 +35,6 @@ public record ExceptionEvent(
 
     /** The record key of the input topics: {@code service/instance}. */
     public String key() {
-        return service + "/" + instance;
+        return Keys.of(service, instance);
     }
 }

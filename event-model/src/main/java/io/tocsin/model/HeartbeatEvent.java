@@ -41,6 +41,6 @@ public record HeartbeatEvent(
     }
 
     public String key() {
-        return service + "/" + instance;
+        return Keys.of(service, instance);
     }
 }

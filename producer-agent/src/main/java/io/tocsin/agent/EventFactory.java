@@ -5,6 +5,7 @@ import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.Limits;
 import io.tocsin.model.RequestInfo;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +19,6 @@ import java.util.UUID;
 /** Turns captured throwables and load figures into wire events. Runs on the agent's thread, never the caller's. */
 final class EventFactory {
 
-    private static final int MAX_FRAMES = 256;
-    private static final int MAX_CAUSES = 16;
 
     private final AgentConfig config;
 
@@ -47,17 +46,33 @@ final class EventFactory {
                 agent);
     }
 
+    /** The chain within {@link Limits}: exception {@code depth} (0 = the top one) and its causes. */
     private ExceptionInfo info(Throwable t, Set<Throwable> seen, int depth) {
         seen.add(t);
         Throwable cause = t.getCause();
-        ExceptionInfo causeInfo = cause != null && depth < MAX_CAUSES && !seen.contains(cause) ? info(cause, seen, depth + 1) : null;
+        ExceptionInfo causeInfo = null;
+        if (cause != null && !seen.contains(cause)) {
+            causeInfo = depth + 1 < Limits.MAX_CAUSE_DEPTH ? info(cause, seen, depth + 1) : Limits.moreCauses(remaining(cause, seen));
+        }
         return new ExceptionInfo(t.getClass().getName(), safeMessage(t), frames(t.getStackTrace()), causeInfo);
     }
 
+    private static int remaining(Throwable cause, Set<Throwable> seen) {
+        int n = 0;
+        for (Throwable c = cause; c != null && seen.add(c); c = c.getCause()) {
+            n++;
+        }
+        return n;
+    }
+
     private List<Frame> frames(StackTraceElement[] trace) {
-        List<Frame> frames = new ArrayList<>(Math.min(trace.length, MAX_FRAMES));
-        for (int i = 0; i < trace.length && i < MAX_FRAMES; i++) {
+        int kept = Math.min(trace.length, Limits.MAX_FRAMES);
+        List<Frame> frames = new ArrayList<>(kept + 1);
+        for (int i = 0; i < kept; i++) {
             frames.add(Frame.of(trace[i], isInApp(trace[i].getClassName())));
+        }
+        if (trace.length > kept) {
+            frames.add(Limits.moreFrames(trace.length - kept));
         }
         return frames;
     }

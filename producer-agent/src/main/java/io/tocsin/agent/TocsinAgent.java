@@ -5,13 +5,14 @@ import io.tocsin.agent.spool.MemorySpool;
 import io.tocsin.agent.spool.Spool;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.Keys;
+import io.tocsin.model.Topics;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,7 @@ import java.util.logging.Logger;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The producer agent. The caller's thread only ever offers a captured throwable to a bounded lock-free queue;
@@ -223,6 +221,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
     private final class Worker implements Runnable {
         private final EventFactory events = new EventFactory(config);
         private final EventCodec codec = new EventCodec();
+        private final Topics topics = new Topics(config.topicPrefix());
         private final StormControl storm = new StormControl(config.stormBurst(), config.stormWindow().toMillis(), 256, counters);
         private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
         private final UnreachableWarning warning = new UnreachableWarning(config, LOG);
@@ -392,7 +391,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
             for (Spool.Entry e : batch) {
                 boolean[] failedAtOnce = {false};
                 try {
-                    p.send(new ProducerRecord<>(config.topicPrefix() + "errors", key(), e.event()), (meta, error) -> {
+                    p.send(new ProducerRecord<>(topics.errors(), key(), e.event()), (meta, error) -> {
                         completions.add(new Completion(e, error));
                         // Kafka reports a metadata timeout through the callback, on this thread, after max.block.ms
                         failedAtOnce[0] |= error != null && Thread.currentThread() == worker;
@@ -467,7 +466,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
         private void sendHeartbeat(Producer<String, byte[]> p, HeartbeatEvent.Status status, long now) {
             boolean[] failedAtOnce = {false};
             try {
-                p.send(new ProducerRecord<>(config.topicPrefix() + "heartbeats", key(),
+                p.send(new ProducerRecord<>(topics.heartbeats(), key(),
                         codec.write(events.heartbeat(status, load(), counters.snapshot(), now))),
                         (meta, error) -> failedAtOnce[0] |= error != null && Thread.currentThread() == worker);
             } catch (RuntimeException e) {
@@ -508,7 +507,7 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
         }
 
         private String key() {
-            return config.service() + "/" + config.instance();
+            return Keys.of(config.service(), config.instance());
         }
 
         /** Built lazily here, retried at most once a second: the constructor throws on an unresolvable host. */
@@ -516,29 +515,12 @@ public final class TocsinAgent implements AutoCloseable, AgentMBean {
             if (producer == null && now >= nextProducerAttempt) {
                 nextProducerAttempt = now + 1000;
                 try {
-                    producer = new KafkaProducer<>(producerProperties());
+                    producer = new KafkaProducer<>(ProducerSettings.agent(config));
                 } catch (RuntimeException e) {
                     failed(now);
                 }
             }
             return producer;
-        }
-
-        private Properties producerProperties() {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-            p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
-            p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
-            p.put(ProducerConfig.CLIENT_ID_CONFIG, "tocsin-agent-" + config.service());
-            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            return p;
         }
     }
 }

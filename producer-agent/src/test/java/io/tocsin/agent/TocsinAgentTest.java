@@ -3,11 +3,14 @@ package io.tocsin.agent;
 import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.Limits;
 import io.tocsin.testing.ScaledTimeout;
 import io.tocsin.testing.Slowness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -91,6 +94,32 @@ class TocsinAgentTest {
             agent.close();
         }
         assertThat(agent.counters().captured()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCutFramesAndCausesBeyondTheSharedLimitsWithMarkersThatCountWhatWasCut() {
+        EventFactory events = new EventFactory(config("127.0.0.1:1", 10));
+        RuntimeException top = new RuntimeException("level 0");
+        StackTraceElement[] deep = new StackTraceElement[Limits.MAX_FRAMES + 56];
+        Arrays.fill(deep, new StackTraceElement("com.acme.Deep", "call", "Deep.java", 1));
+        top.setStackTrace(deep);
+        Throwable chain = top;
+        for (int i = 1; i < Limits.MAX_CAUSE_DEPTH + 5; i++) {
+            Throwable next = new IllegalStateException("level " + i);
+            chain.initCause(next);
+            chain = next;
+        }
+
+        ExceptionInfo info = events.exception(top, Capture.NONE, 0, 1).exception();
+
+        assertThat(info.frames()).hasSize(Limits.MAX_FRAMES + 1);
+        assertThat(info.frames().get(Limits.MAX_FRAMES)).isEqualTo(Limits.moreFrames(56));
+        ExceptionInfo last = info;
+        for (int depth = 1; depth < Limits.MAX_CAUSE_DEPTH; depth++) {
+            last = last.cause();
+            assertThat(last.message()).isEqualTo("level " + depth);
+        }
+        assertThat(last.cause()).isEqualTo(Limits.moreCauses(5));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tocsin.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.tocsin.heartbeat.InstanceEntry;
 import io.tocsin.heartbeat.InstanceStatus;
+import io.tocsin.model.Keys;
 import io.tocsin.topology.AlertTopology;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -80,7 +81,7 @@ public final class InstancesQuery {
             throw new Peers.NotReadyException("the instance registry is not queryable yet (" + streams.state() + ")");
         }
         // keys are service/instance, so one service is one key prefix
-        return service == null ? store.all() : store.prefixScan(service + "/", new StringSerializer());
+        return service == null ? store.all() : store.prefixScan(Keys.prefix(service), new StringSerializer());
     }
 
     private static double load(InstanceEntry e, String figure) {

@@ -1,7 +1,7 @@
 package io.tocsin.app;
 
 import io.tocsin.config.AppConfig;
-import io.tocsin.topology.Topics;
+import io.tocsin.model.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.model.RequestInfo;
-import io.tocsin.topology.Topics;
+import io.tocsin.model.Topics;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;

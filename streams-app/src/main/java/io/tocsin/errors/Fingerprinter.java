@@ -4,6 +4,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
+import io.tocsin.model.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,6 @@ public final class Fingerprinter {
     public static final String VERSION = "v1";
     static final int TOP_FRAMES = 5;
     private static final int TITLE_MESSAGE_MAX = 120;
-    private static final int MAX_CAUSES = 16;
     private static final int FRAME_CACHE_MAX = 50_000;
     private static final String GLUE = "";
 
@@ -48,7 +48,7 @@ public final class Fingerprinter {
 
     private void addChain(List<Object> parts, ExceptionInfo exception, List<String> topFrames) {
         ExceptionInfo e = exception;
-        for (int depth = 0; e != null && depth < MAX_CAUSES; depth++, e = e.cause()) {
+        for (int depth = 0; e != null && depth < Limits.MAX_CAUSE_DEPTH; depth++, e = e.cause()) {
             parts.add("type:" + Normalizer.className(e.type()));
             List<String> inApp = inAppFrames(e.frames());
             parts.addAll(depth == 0 ? topFrames : inApp.isEmpty() ? topOf(e.frames()) : inApp);

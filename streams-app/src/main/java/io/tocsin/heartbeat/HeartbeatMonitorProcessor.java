@@ -5,6 +5,7 @@ import io.tocsin.model.AlertKind;
 import io.tocsin.model.Durations;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.Keys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -217,7 +218,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     /** Every instance of the service that took part in the outage: still down in it, or back from it. */
     private List<InstanceEntry> outageMembers(String service, String outageId) {
         List<InstanceEntry> members = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceEntry> it = instances.prefixScan(service + "/", new StringSerializer())) {
+        try (KeyValueIterator<String, InstanceEntry> it = instances.prefixScan(Keys.prefix(service), new StringSerializer())) {
             it.forEachRemaining(kv -> {
                 Outage o = kv.value.outage();
                 if (outageId.equals(o.alertId()) || outageId.equals(o.recoveredFrom())) {

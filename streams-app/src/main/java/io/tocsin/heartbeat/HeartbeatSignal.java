@@ -9,8 +9,6 @@ import io.tocsin.model.HeartbeatEvent;
  */
 public record HeartbeatSignal(HeartbeatEvent beat, String service, String instance, String failure) {
 
-    /** Exception events of this category come from the URL prober and describe why a health check failed. */
-    public static final String PROBE_CATEGORY = "PROBE";
 
     public static HeartbeatSignal of(HeartbeatEvent beat) {
         return new HeartbeatSignal(beat, beat.service(), beat.instance(), null);

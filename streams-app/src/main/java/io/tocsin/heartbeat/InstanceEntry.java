@@ -1,5 +1,6 @@
 package io.tocsin.heartbeat;
 
+import io.tocsin.model.Keys;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public record InstanceEntry(
     }
 
     public static String key(String service, String instance) {
-        return service + "/" + instance;
+        return Keys.of(service, instance);
     }
 
     public InstanceEntry withStatus(InstanceStatus newStatus, Instant at) {

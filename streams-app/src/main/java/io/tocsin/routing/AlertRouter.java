@@ -2,6 +2,7 @@ package io.tocsin.routing;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.model.Keys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
             if (service != null && service.kind() == AlertKind.SERVICE_DOWN && alert.environment().equals(service.environment())) {
                 return Optional.of(service.id());
             }
-            try (KeyValueIterator<String, Alert> instances = alertStates.prefixScan(rule.source() + "/", new StringSerializer())) {
+            try (KeyValueIterator<String, Alert> instances = alertStates.prefixScan(Keys.prefix(rule.source()), new StringSerializer())) {
                 while (instances.hasNext()) {
                     Alert a = instances.next().value;
                     if (a != null && a.kind() == AlertKind.INSTANCE_DOWN && alert.environment().equals(a.environment())) {

@@ -19,6 +19,8 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.Keys;
+import io.tocsin.model.Topics;
 import io.tocsin.privacy.Scrubber;
 import io.tocsin.routing.AlertRouter;
 import io.tocsin.routing.GlobalStateUpdaters;
@@ -151,7 +153,7 @@ public final class AlertTopology {
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSTED_OUTAGES_STORE), keys, keys));
         KStream<String, HeartbeatSignal> probeFailures = errors
-                .filter((key, e) -> HeartbeatSignal.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
+                .filter((key, e) -> ExceptionEvent.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
                 .mapValues(HeartbeatSignal::failure, Named.as("probe-failure-signal"));
         HeartbeatRules rules = config.heartbeat();
         heartbeats
@@ -176,7 +178,7 @@ public final class AlertTopology {
 
     /** Keys are {@code service/instance}; the partition depends on the service alone. */
     static Optional<Set<Integer>> partitionByService(String topic, String key, HeartbeatSignal value, int partitions) {
-        String service = key.substring(0, Math.max(0, key.indexOf('/')));
+        String service = Keys.service(key);
         return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % partitions));
     }
 

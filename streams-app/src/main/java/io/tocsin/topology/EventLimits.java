@@ -4,19 +4,18 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
+import io.tocsin.model.Limits;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bounds on what one exception event may carry downstream (the cause chain is already cut by {@link EventCodec} while
- * parsing, before anything recursive walks it). Oversize parts are cut with a visible marker, so an
- * absurd event (a 10 MB message, 50,000 frames, a 1,000-deep cause chain) is still grouped and alerted, cheaply.
+ * Applies {@link Limits} to what others send, before anything downstream reads it (the cause chain is already cut by
+ * {@link EventCodec} while parsing, before anything recursive walks it).
  */
 public final class EventLimits {
 
-    public static final int MAX_MESSAGE_CHARS = 4096;
-    public static final int MAX_FRAMES = 200;
-    static final String TRUNCATED_CLASS = EventCodec.TRUNCATED_TYPE;
+    private static final int MAX_MESSAGE_CHARS = Limits.MAX_MESSAGE_CHARS;
+    private static final int MAX_FRAMES = Limits.MAX_FRAMES;
 
     private EventLimits() {
     }
@@ -47,7 +46,7 @@ public final class EventLimits {
         List<Frame> frames = x.frames();
         if (manyFrames) {
             frames = new ArrayList<>(frames.subList(0, MAX_FRAMES));
-            frames.add(new Frame(TRUNCATED_CLASS, (x.frames().size() - MAX_FRAMES) + " more frames", null, null, false));
+            frames.add(Limits.moreFrames(x.frames().size() - MAX_FRAMES));
         }
         return new ExceptionInfo(x.type(), message, frames, cause);
     }

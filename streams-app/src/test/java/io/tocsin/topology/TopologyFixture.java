@@ -5,6 +5,7 @@ import io.tocsin.heartbeat.InputReadiness;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
+import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,26 +1,26 @@
 package io.tocsin.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tocsin.agent.ProducerSettings;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.model.InvalidEventException;
+import io.tocsin.model.Keys;
+import io.tocsin.model.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,7 +51,7 @@ final class SendCommand implements Callable<Integer> {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         AtomicInteger failed = new AtomicInteger();
         int invalid = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrapServers, "tocsin-send", Duration.ofSeconds(30), Duration.ofSeconds(60)));
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             int lineNo = 0;
             for (String line; (line = in.readLine()) != null; ) {
@@ -95,43 +95,29 @@ final class SendCommand implements Callable<Integer> {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         Object event = codec.parseEvent(bytes);
         if (event instanceof ExceptionEvent e) {
-            return new ProducerRecord<>(topicPrefix + "errors", e.key(), bytes);
+            return new ProducerRecord<>(new Topics(topicPrefix).errors(), e.key(), bytes);
         }
         HeartbeatEvent h = (HeartbeatEvent) event;
-        return new ProducerRecord<>(topicPrefix + "heartbeats", h.key(), bytes);
+        return new ProducerRecord<>(new Topics(topicPrefix).heartbeats(), h.key(), bytes);
     }
 
     /** Unvalidated: the topic by a readable {@code type} (errors otherwise), the key when service and instance are there. */
     private ProducerRecord<String, byte[]> rawRecord(String line) {
-        String topic = topicPrefix + "errors";
+        String topic = new Topics(topicPrefix).errors();
         String key = null;
         try {
             JsonNode node = codec.mapper().readTree(line);
             if (node != null && node.isObject()) {
                 if (HeartbeatEvent.TYPE.equals(node.path("type").asText())) {
-                    topic = topicPrefix + "heartbeats";
+                    topic = new Topics(topicPrefix).heartbeats();
                 }
                 if (node.path("service").isTextual() && node.path("instance").isTextual()) {
-                    key = node.path("service").asText() + "/" + node.path("instance").asText();
+                    key = Keys.of(node.path("service").asText(), node.path("instance").asText());
                 }
             }
         } catch (Exception ignored) {
             // not JSON at all: that is what --raw is for
         }
         return new ProducerRecord<>(topic, key, line.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "tocsin-send");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return p;
     }
 }

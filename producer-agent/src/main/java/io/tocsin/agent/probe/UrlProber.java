@@ -110,7 +110,7 @@ public final class UrlProber implements AutoCloseable {
 
     private ExceptionEvent failureEvent(URI url, String reason) {
         return new ExceptionEvent(ExceptionEvent.TYPE, EventCodec.VERSION, UUID.randomUUID().toString(), Instant.now(),
-                settings.service(), ProbeSettings.instanceOf(url), settings.environment(), "PROBE",
+                settings.service(), ProbeSettings.instanceOf(url), settings.environment(), ExceptionEvent.PROBE_CATEGORY,
                 new ExceptionInfo(FAILURE_TYPE, reason, List.of(), null), new RequestInfo("GET", url.toString()),
                 Map.of("probe", url.toString()), null, 1);
     }

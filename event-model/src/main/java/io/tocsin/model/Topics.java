@@ -1,10 +1,11 @@
-package io.tocsin.topology;
+package io.tocsin.model;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Every topic of the contract, named once from the configured prefix, with the settings the app creates it with.
+ * Every topic of the contract, named once from the configured prefix (the agent, its CLI and the app all name topics
+ * here), with the settings the app creates it with.
  * The input topics use broker append time, so a skewed agent clock is never refused and heartbeat silence is measured
  * on one clock.
  */
