@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * An alert on {@code tocsin.alerts}. Its id is derived from what triggered it (key, window, sequence), never from
@@ -34,18 +35,50 @@ public record Alert(
     public static final String TYPE = "alert";
     public static final String DEFAULT_ROUTE = "default";
 
-    /** An alert not yet routed: default route, not silenced. */
-    public Alert(String type, int version, String id, AlertKind kind, String key, String service, String environment,
-                 String instance, Instant timestamp, String title, String text, Integer occurrence, Integer limit,
-                 Instant windowStart, Instant windowEnd, long suppressed, String route) {
-        this(type, version, id, kind, key, service, environment, instance, timestamp, title, text, occurrence, limit,
-                windowStart, windowEnd, suppressed, route, false, null);
+    /** Who an alert is about: its key on the alerts topic (fingerprint, {@code service/instance} or service) and scope. */
+    public record Subject(String key, String service, String environment, String instance) {
     }
 
-    /** The same alert sent to {@code newRoute}, silenced by {@code by} (a silence, a maintenance window, an inhibition) or not (null). */
-    public Alert routed(String newRoute, String by) {
+    /** Occurrence {@code occurrence} of {@code limit} of an error group in the window {@code [windowStart, windowEnd)}. */
+    public static Alert error(String id, Subject subject, Instant at, String title, String text, int occurrence, int limit,
+                              Instant windowStart, Instant windowEnd) {
+        return unrouted(id, AlertKind.ERROR, subject, at, title, text, occurrence, limit, windowStart, windowEnd, 0);
+    }
+
+    /** What a closed window suppressed beyond its {@code limit} alerts. */
+    public static Alert digest(String id, Subject subject, Instant at, String title, String text, int limit,
+                               Instant windowStart, Instant windowEnd, long suppressed) {
+        return unrouted(id, AlertKind.ERROR_DIGEST, subject, at, title, text, null, limit, windowStart, windowEnd, suppressed);
+    }
+
+    /** An instance or service going down, coming back or flapping. */
+    public static Alert availability(String id, AlertKind kind, Subject subject, Instant at, String title, String text) {
+        if (kind == AlertKind.ERROR || kind == AlertKind.ERROR_DIGEST) {
+            throw new IllegalArgumentException(kind + " is not an availability alert");
+        }
+        return unrouted(id, kind, subject, at, title, text, null, null, null, null, 0);
+    }
+
+    /** A message outside the rules (a test post through a route), shown as an error alert. */
+    public static Alert notice(String id, Subject subject, Instant at, String title, String text) {
+        return unrouted(id, AlertKind.ERROR, subject, at, title, text, null, null, null, null, 0);
+    }
+
+    private static Alert unrouted(String id, AlertKind kind, Subject s, Instant at, String title, String text,
+                                  Integer occurrence, Integer limit, Instant windowStart, Instant windowEnd, long suppressed) {
+        return new Alert(TYPE, EventCodec.VERSION, id, kind, s.key(), s.service(), s.environment(), s.instance(), at, title,
+                text, occurrence, limit, windowStart, windowEnd, suppressed, DEFAULT_ROUTE, false, null);
+    }
+
+    /** The same alert sent to {@code newRoute}, kept out of Slack by {@code by} when there is one. */
+    public Alert routed(String newRoute, Optional<Suppression> by) {
         return new Alert(type, version, id, kind, key, service, environment, instance, timestamp, title, text, occurrence,
-                limit, windowStart, windowEnd, suppressed, newRoute, by != null, by);
+                limit, windowStart, windowEnd, suppressed, newRoute, by.isPresent(), by.map(Suppression::encoded).orElse(null));
+    }
+
+    /** Why it was kept out of Slack, if it was. */
+    public Optional<Suppression> suppression() {
+        return Suppression.parse(silencedBy);
     }
 
     public Alert withText(String newText) {

@@ -17,13 +17,14 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The streams-app command line: {@code broker}, {@code dev}, {@code run}, {@code demo}, {@code check-config}, {@code test-alert}. */
 @Command(name = "streams-app.jar", mixinStandardHelpOptions = true, version = "Tocsin 0.1.0",
@@ -192,10 +193,9 @@ public final class Main {
                 throw new ConfigException("--route", "unknown route '" + route + "' (configured routes: " + String.join(", ", sinks.keySet()) + ")");
             }
             Instant now = Instant.now();
-            Alert alert = new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf("test-alert", route, now), AlertKind.ERROR,
-                    "test-alert", "tocsin", "test", null, now, "TEST: Tocsin can post to route " + route,
-                    "This is a test message sent by `streams-app.jar test-alert`. No action needed.",
-                    null, null, null, null, 0, route);
+            Alert alert = Alert.notice(Alert.idOf("test-alert", route, now), new Alert.Subject("test-alert", "tocsin", "test", null),
+                    now, "TEST: Tocsin can post to route " + route,
+                    "This is a test message sent by `streams-app.jar test-alert`. No action needed.").routed(route, Optional.empty());
             DeliveryResult result = sink.deliver(List.of(alert));
             System.out.println("test alert to " + sink.describe() + ": " + result.outcome() + " (" + result.reason() + ")");
             return result.outcome() == DeliveryResult.Outcome.DELIVERED ? 0 : 1;

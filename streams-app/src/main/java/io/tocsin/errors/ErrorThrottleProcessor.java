@@ -178,19 +178,17 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         Duration length = Duration.ofMillis(w.end() - w.start());
         String text = String.format("suppressed %,d more in the last %s (%,d in the window, %d alerted); last seen %s",
                 w.suppressed(), Durations.format(length), w.count(), w.alerts(), Instant.ofEpochMilli(w.lastSeen()));
-        emitAlert(new Alert(Alert.TYPE, EventCodec.VERSION, Alert.idOf(AlertKind.ERROR_DIGEST, g.fingerprint(), w.start()),
-                AlertKind.ERROR_DIGEST, g.fingerprint(), g.service(), g.environment(), null, Instant.ofEpochMilli(w.end()),
-                scrubber.scrub(g.title()), text, null, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),
-                Instant.ofEpochMilli(w.end()), w.suppressed(), Alert.DEFAULT_ROUTE));
+        emitAlert(Alert.digest(Alert.idOf(AlertKind.ERROR_DIGEST, g.fingerprint(), w.start()),
+                new Alert.Subject(g.fingerprint(), g.service(), g.environment(), null), Instant.ofEpochMilli(w.end()),
+                scrubber.scrub(g.title()), text, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),
+                Instant.ofEpochMilli(w.end()), w.suppressed()));
     }
 
     private Alert errorAlert(ErrorGroup g, ExceptionEvent event, long eventTime, CapThenResetThrottle.AlertedOccurrence a) {
-        return new Alert(Alert.TYPE, EventCodec.VERSION,
-                Alert.idOf(AlertKind.ERROR, g.fingerprint(), a.window().start(), a.occurrence()),
-                AlertKind.ERROR, g.fingerprint(), event.service(), event.environment(), event.instance(),
+        return Alert.error(Alert.idOf(AlertKind.ERROR, g.fingerprint(), a.window().start(), a.occurrence()),
+                new Alert.Subject(g.fingerprint(), event.service(), event.environment(), event.instance()),
                 Instant.ofEpochMilli(eventTime), scrubber.scrub(g.title()), scrubber.scrub(text(event)), a.occurrence(),
-                throttle.rules().limit(), Instant.ofEpochMilli(a.window().start()), Instant.ofEpochMilli(a.window().end()), 0,
-                Alert.DEFAULT_ROUTE);
+                throttle.rules().limit(), Instant.ofEpochMilli(a.window().start()), Instant.ofEpochMilli(a.window().end()));
     }
 
     private static String serviceKey(ErrorGroup g) {

@@ -147,15 +147,13 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         }
         if (steady.size() >= rules.groupMin()) {
             steady.sort(Comparator.comparing(InstanceEntry::instance));
-            Alert alert = serviceAlert(AlertKind.SERVICE_DOWN, steady, steady.get(steady.size() - 1).since().toEpochMilli(),
-                    Alert.idOf(AlertKind.SERVICE_DOWN, steady.get(0).service(), steady.get(0).environment(), steady.stream()
-                            .map(e -> e.instance() + "@" + e.lastHeartbeat().toEpochMilli()).collect(Collectors.joining(","))));
+            Alert alert = HeartbeatAlerts.serviceDown(steady);
             emit(alert);
             steady.forEach(e -> update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)),
                     alert.timestamp().toEpochMilli()));
         } else {
             for (InstanceEntry e : steady) {
-                Alert alert = downAlert(e);
+                Alert alert = HeartbeatAlerts.instanceDown(e);
                 emit(alert);
                 update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
             }
@@ -165,10 +163,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     private void announceFlapping(Map<String, InstanceEntry> all, InstanceEntry e) {
         long at = e.since().toEpochMilli();
         if (!e.outage().flapping()) {
-            String text = e.outage().recentDowns().size() + " outages within " + Durations.format(rules.flapWindow())
-                    + "; down/up alerts are held until it has been stable for " + Durations.format(rules.flapWindow());
-            emit(alert(AlertKind.INSTANCE_FLAPPING, e, at, e.service() + "/" + e.instance() + " is flapping", text,
-                    Alert.idOf(AlertKind.INSTANCE_FLAPPING, e.key(), e.outage().recentDowns().get(0))));
+            emit(HeartbeatAlerts.flapping(e, at, rules.flapWindow()));
         }
         update(all, e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
     }
@@ -181,7 +176,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
                 continue;
             }
             if (e.status() == InstanceStatus.DOWN) {
-                Alert alert = downAlert(e);
+                Alert alert = HeartbeatAlerts.instanceDown(e);
                 emit(alert);
                 update(all, e.withOutage(o.stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
             } else {
@@ -205,13 +200,13 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             return;
         }
         if (o.kind() == Outage.Kind.INSTANCE) {
-            emit(upAlert(down, back));
+            emit(HeartbeatAlerts.instanceUp(down, back));
             return;
         }
         List<InstanceEntry> members = outageMembers(down.service(), o.alertId());
         if (members.stream().noneMatch(m -> m.status() == InstanceStatus.DOWN)) {
             members.sort(Comparator.comparing(InstanceEntry::instance));
-            emit(serviceAlert(AlertKind.SERVICE_UP, members, at, Alert.idOf(AlertKind.SERVICE_UP, o.alertId())));
+            emit(HeartbeatAlerts.serviceUp(members, at, o.alertId()));
         }
     }
 
@@ -244,41 +239,4 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         context.forward(new Record<>(alert.key(), HeartbeatOutput.alert(alert), alert.timestamp().toEpochMilli()));
     }
 
-    private static Alert downAlert(InstanceEntry e) {
-        String title = e.service() + "/" + e.instance() + " is down";
-        return alert(AlertKind.INSTANCE_DOWN, e, e.since().toEpochMilli(), title, silence(e),
-                Alert.idOf(AlertKind.INSTANCE_DOWN, e.key(), e.lastHeartbeat().toEpochMilli()));
-    }
-
-    private static Alert upAlert(InstanceEntry down, InstanceEntry back) {
-        Duration downFor = Duration.between(down.lastHeartbeat(), back.lastHeartbeat());
-        String title = back.service() + "/" + back.instance() + " is back up";
-        String text = "heartbeats resumed after " + Durations.format(Duration.ofSeconds(downFor.toSeconds()))
-                + " of silence (last before at " + down.lastHeartbeat() + ")";
-        return alert(AlertKind.INSTANCE_UP, down, back.lastHeartbeat().toEpochMilli(), title, text,
-                Alert.idOf(AlertKind.INSTANCE_UP, down.key(), down.lastHeartbeat().toEpochMilli()));
-    }
-
-    private static String silence(InstanceEntry e) {
-        return "no heartbeat for " + Durations.format(Duration.ofMillis(e.timeoutMs())) + " (last at " + e.lastHeartbeat()
-                + (e.address() == null ? "" : " from " + e.address()) + ")"
-                + (e.lastFailure() == null ? "" : "; last health check failure: " + e.lastFailure());
-    }
-
-    private static Alert serviceAlert(AlertKind kind, List<InstanceEntry> members, long at, String id) {
-        InstanceEntry first = members.get(0);
-        boolean down = kind == AlertKind.SERVICE_DOWN;
-        String title = first.service() + ": " + members.size() + " instances " + (down ? "down" : "back up");
-        String text = members.stream()
-                .map(e -> "• " + e.instance() + (down ? ": " + silence(e) : ": back, last beat " + e.lastHeartbeat()))
-                .collect(Collectors.joining("\n"));
-        return new Alert(Alert.TYPE, EventCodec.VERSION, id, kind, first.service(),
-                first.service(), first.environment(), null, Instant.ofEpochMilli(at), title, text, null, null, null, null, 0,
-                Alert.DEFAULT_ROUTE);
-    }
-
-    private static Alert alert(AlertKind kind, InstanceEntry e, long at, String title, String text, String id) {
-        return new Alert(Alert.TYPE, EventCodec.VERSION, id, kind, e.key(), e.service(), e.environment(), e.instance(),
-                Instant.ofEpochMilli(at), title, text, null, null, null, null, 0, Alert.DEFAULT_ROUTE);
-    }
 }

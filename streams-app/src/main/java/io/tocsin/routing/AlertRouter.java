@@ -3,6 +3,7 @@ package io.tocsin.routing;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Keys;
+import io.tocsin.model.Suppression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,9 +60,9 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
         if (isRecovery(alert.kind()) && postedDown != null) {
             // a recovery always follows a posted outage, whatever silence began since
             postedOutages.delete(alert.key());
-            routed = withHeldBack(alert, postedDown).routed(route, null);
+            routed = withHeldBack(alert, postedDown).routed(route, Optional.empty());
         } else {
-            routed = alert.routed(route, silencedBy(alert).orElse(null));
+            routed = alert.routed(route, suppressionOf(alert));
         }
         if (postedOutages != null && isOutage(alert.kind()) && !routed.silenced()) {
             postedOutages.put(alert.key(), alert.id());
@@ -69,20 +70,20 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
         context.forward(record.withValue(routed));
     }
 
-    private Optional<String> silencedBy(Alert alert) {
+    private Optional<Suppression> suppressionOf(Alert alert) {
         try (KeyValueIterator<String, Silence> all = silences.all()) {
             while (all.hasNext()) {
                 Silence s = all.next().value;
                 if (s != null && s.silences(alert)) {
-                    return Optional.of("silence:" + s.id());
+                    return Optional.of(new Suppression.BySilence(s.id()));
                 }
             }
         }
         Optional<MaintenanceWindow> window = rules.maintenanceFor(alert);
         if (window.isPresent()) {
-            return Optional.of("maintenance:" + window.get().name());
+            return Optional.of(new Suppression.ByMaintenance(window.get().name()));
         }
-        return inhibitedBy(alert).map(root -> "inhibited:" + root);
+        return inhibitedBy(alert).map(Suppression.ByInhibition::new);
     }
 
     /** The id of a root outage that holds this alert back, if a rule names the alert's service as depending on it. */
@@ -109,11 +110,11 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
 
     /** A root outage's recovery lists the alerts it held back. */
     private Alert withHeldBack(Alert recovery, String downId) {
-        String marker = "inhibited:" + downId;
+        Optional<Suppression> heldBy = Optional.of(new Suppression.ByInhibition(downId));
         List<String> held = new ArrayList<>();
         try (KeyValueIterator<String, Alert> all = alertStates.all()) {
             all.forEachRemaining(kv -> {
-                if (kv.value != null && marker.equals(kv.value.silencedBy())) {
+                if (kv.value != null && heldBy.equals(kv.value.suppression())) {
                     held.add("• " + kv.value.kind() + " " + kv.value.service() + ": " + kv.value.title());
                 }
             });

@@ -1,6 +1,7 @@
 package io.tocsin.routing;
 
 import io.tocsin.model.Alert;
+import io.tocsin.model.Suppression;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -56,7 +57,7 @@ public final class GlobalStateUpdaters {
         public void process(Record<String, Alert> record) {
             Alert a = record.value();
             if (a != null && (AlertRouter.isOutage(a.kind()) || AlertRouter.isRecovery(a.kind())
-                    || (a.silencedBy() != null && a.silencedBy().startsWith("inhibited:")))) {
+                    || a.suppression().orElse(null) instanceof Suppression.ByInhibition)) {
                 states.put(record.key(), a);
             }
         }

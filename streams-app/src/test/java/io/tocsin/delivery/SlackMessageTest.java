@@ -3,7 +3,6 @@ package io.tocsin.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.model.Alert;
-import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
 import io.tocsin.privacy.Scrubber;
 import java.time.Instant;
@@ -17,8 +16,8 @@ class SlackMessageTest {
             Optional.of("<!subteam^S0123>"), Optional.of("https://tocsin.example/"));
 
     private static Alert alert(String title, String text) {
-        return new Alert("alert", 1, "0123456789abcdef0123456789abcdef", AlertKind.ERROR, "v1-x", "orders", "prod", "orders-1",
-                Instant.EPOCH, title, text, 3, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600), 0, "default");
+        return Alert.error("0123456789abcdef0123456789abcdef", new Alert.Subject("v1-x", "orders", "prod", "orders-1"),
+                Instant.EPOCH, title, text, 3, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600));
     }
 
     @Test
@@ -49,8 +48,8 @@ class SlackMessageTest {
     @Test
     void shouldListABatchCompactlyWithEveryAlertId() {
         List<Alert> batch = java.util.stream.IntStream.range(0, 12)
-                .mapToObj(i -> new Alert("alert", 1, String.format("%032d", i), AlertKind.ERROR, "v1-" + i, "orders", "prod", null,
-                        Instant.EPOCH, "title " + i, "x", 1, 5, null, null, 0, "default"))
+                .mapToObj(i -> Alert.error(String.format("%032d", i), new Alert.Subject("v1-" + i, "orders", "prod", null),
+                        Instant.EPOCH, "title " + i, "x", 1, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600)))
                 .toList();
 
         String payload = message.webhookPayload(batch);

@@ -6,7 +6,6 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.sun.net.httpserver.HttpServer;
 import io.tocsin.model.Alert;
-import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
 import io.tocsin.privacy.Scrubber;
 import java.io.OutputStream;
@@ -28,8 +27,8 @@ class SlackSinksTest {
     private volatile String retryAfter;
     private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Scrubber.defaults(), Optional.empty(), Optional.empty());
     private final Slack slack;
-    private final List<Alert> alert = List.of(new Alert("alert", 1, "0123456789abcdef0123456789abcdef", AlertKind.ERROR, "v1-x",
-            "orders", "prod", null, Instant.EPOCH, "t", "x", 1, 5, null, null, 0, "default"));
+    private final List<Alert> alert = List.of(Alert.error("0123456789abcdef0123456789abcdef",
+            new Alert.Subject("v1-x", "orders", "prod", null), Instant.EPOCH, "t", "x", 1, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600)));
 
     SlackSinksTest() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
