@@ -46,7 +46,7 @@ class AgentMainTest {
             dying.join();
 
             assertThat(seenByHost.get()).hasMessage("uncaught");
-            assertThat(agent.counters().captured()).isEqualTo(1);
+            assertThat(agent.counters().getCaptured()).isEqualTo(1);
         } finally {
             agent.close();
             Thread.setDefaultUncaughtExceptionHandler(original);

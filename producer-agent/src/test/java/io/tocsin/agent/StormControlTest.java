@@ -27,7 +27,7 @@ class StormControlTest {
 
         assertThat(flushed).singleElement().satisfies(o -> assertThat(o.count()).isEqualTo(9_990));
         assertThat(events.size() + flushed.get(0).count()).as("every occurrence accounted for").isEqualTo(10_000);
-        assertThat(counters.aggregated()).isEqualTo(9_990);
+        assertThat(counters.getAggregated()).isEqualTo(9_990);
     }
 
     @Test
@@ -36,7 +36,7 @@ class StormControlTest {
         storm.offer(new IllegalArgumentException(), Capture.NONE, 0);
         assertThat(storm.offer(new UnsupportedOperationException(), Capture.NONE, 0)).isEmpty();
 
-        assertThat(counters.droppedByReason()).containsEntry("storm-keys", 1L);
+        assertThat(counters.getDroppedByReason()).containsEntry("storm-keys", 1L);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Limits;
 import io.tocsin.testing.ScaledTimeout;
 import io.tocsin.testing.Slowness;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,10 +43,10 @@ class TocsinAgentTest {
         // close waits at most 2.5 s for its thread by design; 20 s (scaled) is an order of magnitude above that, so this
         // fails only if an unresolvable host could hang the host's shutdown
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Slowness.scale(Duration.ofSeconds(20)));
-        assertThat(agent.counters().captured()).isEqualTo(1000);
-        assertThat(agent.counters().sent()).isZero();
-        assertThat(agent.counters().spooled()).as("kept on disk for later").isPositive();
-        assertThat(agent.counters().droppedTotal()).isZero();
+        assertThat(agent.counters().getCaptured()).isEqualTo(1000);
+        assertThat(agent.counters().getSent()).isZero();
+        assertThat(agent.counters().getSpooled()).as("kept on disk for later").isPositive();
+        assertThat(agent.counters().getDroppedTotal()).isZero();
     }
 
     @Test
@@ -55,9 +58,9 @@ class TocsinAgentTest {
                 agent.capture(new IllegalStateException("storm"));
             }
 
-            assertThat(agent.counters().captured()).isEqualTo(100_000);
-            assertThat(agent.counters().droppedTotal()).isZero();
-            await("folded into counts", Duration.ofSeconds(10)).until(() -> agent.counters().aggregated() > 90_000);
+            assertThat(agent.counters().getCaptured()).isEqualTo(100_000);
+            assertThat(agent.counters().getDroppedTotal()).isZero();
+            await("folded into counts", Duration.ofSeconds(10)).until(() -> agent.counters().getAggregated() > 90_000);
         } finally {
             agent.close();
         }
@@ -69,8 +72,24 @@ class TocsinAgentTest {
         TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 100).with("spool.dir", notADirectory.resolve("spool").toString()));
         try {
             agent.capture(new IllegalStateException("still captured"));
-            await("spooled in memory", Duration.ofSeconds(5)).until(() -> agent.counters().spooled() == 1);
-            assertThat(agent.counters().droppedByReason()).containsEntry("spool-disk-failed", 1L);
+            await("spooled in memory", Duration.ofSeconds(5)).until(() -> agent.counters().getSpooled() == 1);
+            assertThat(agent.counters().getDroppedByReason()).containsEntry("spool-disk-failed", 1L);
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
+    void shouldPublishItsCountersOnThePlatformMBeanServer() throws Exception {
+        TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
+        try {
+            agent.capture(new IllegalStateException("counted"));
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("io.tocsin:type=Agent,service=\"host-app\",instance=" + ObjectName.quote(agent.config().instance()));
+
+            assertThat(jmx.getAttribute(name, "Captured")).isEqualTo(1L);
+            assertThat(jmx.getAttribute(name, "KafkaReachable")).isIn(true, false);
+            assertThat(jmx.getAttribute(name, "DroppedTotal")).isEqualTo(0L);
         } finally {
             agent.close();
         }
@@ -93,7 +112,7 @@ class TocsinAgentTest {
         } finally {
             agent.close();
         }
-        assertThat(agent.counters().captured()).isEqualTo(1);
+        assertThat(agent.counters().getCaptured()).isEqualTo(1);
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class AgentStormAndReplay {
         }
         System.out.printf("storm: 200,000 exceptions over 20 s with the broker down: captured %,d, spooled %,d events, "
                         + "folded %,d, dropped %,d; heap held above baseline at most %.1f MiB (agent caps: queue %d, memory spool %d MiB)%n",
-                agent.getCaptured(), agent.getSpooled(), agent.getAggregated(), agent.getDroppedTotal(), worst / 1048576.0,
+                agent.counters().getCaptured(), agent.counters().getSpooled(), agent.counters().getAggregated(), agent.counters().getDroppedTotal(), worst / 1048576.0,
                 agent.config().queueCapacity(), agent.config().memorySpoolMaxBytes() >> 20);
         agent.close();
     }
@@ -63,17 +63,17 @@ public final class AgentStormAndReplay {
         for (int i = 0; i < n; i++) {
             agent.capture(new IllegalStateException("distinct " + i));
         }
-        while (agent.getSpooled() < n) {
+        while (agent.counters().getSpooled() < n) {
             Thread.sleep(5);
         }
         double ingest = n / ((System.nanoTime() - t0) / 1e9);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
             TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
-            while (agent.getSent() == 0) {
+            while (agent.counters().getSent() == 0) {
                 Thread.sleep(1);
             }
             long t1 = System.nanoTime();
-            while (agent.getSent() < n) {
+            while (agent.counters().getSent() < n) {
                 Thread.sleep(5);
             }
             double replay = (n - 1) / ((System.nanoTime() - t1) / 1e9);

@@ -57,7 +57,7 @@ class AgentResilienceIT {
         try {
             CaptureStorm storm = captureStorm(agent, "no broker");
             storm.assertHostThreadsDidNoIo();
-            assertThat(agent.counters().droppedTotal()).isZero();
+            assertThat(agent.counters().getDroppedTotal()).isZero();
 
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
                 TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
@@ -134,8 +134,9 @@ class AgentResilienceIT {
             Process host = Processes.start(log, List.of(Processes.java(),
                     "-javaagent:" + Processes.AGENT_JAR + "=service=uncaught-host,environment=test,bootstrap.servers="
                             + broker.bootstrapServers() + ",spool.dir=" + dir.resolve("spool"),
-                    "-cp", Processes.TEST_CLASSES.toString(), "io.tocsin.it.hosts.UncaughtHost"));
-            assertThat(host.waitFor(Slowness.scale(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                    "-cp", Processes.TEST_CLASSES.toString(), "io.tocsin.it.hosts.UncaughtHost",
+                    String.valueOf(Slowness.scale(Duration.ofSeconds(60)).toMillis())));
+            assertThat(host.waitFor(Slowness.scale(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
             assertThat(Files.readString(log)).contains("HOST_HANDLER_RAN uncaught in a host thread").contains("HOST_DONE");
             await("event arrived", Duration.ofSeconds(30)).until(() -> events(broker).stream()
@@ -180,7 +181,7 @@ class AgentResilienceIT {
         // close waits at most 2.5 s for its thread by design; 30 s (scaled) is an order of magnitude above that, so
         // this fails only if a broker that never answers could hang the host's shutdown
         assertThat(shutdown).isLessThan(Slowness.scale(Duration.ofSeconds(30)));
-        assertThat(agent.counters().captured()).isEqualTo(CAPTURES);
+        assertThat(agent.counters().getCaptured()).isEqualTo(CAPTURES);
     }
 
     private static AgentConfig agentConfig(String bootstrap, Path spool) {
@@ -230,7 +231,7 @@ class AgentResilienceIT {
                 t.join();
             }
             // the agent thread spools what was captured: wait for it, so the positive control has something to see
-            await("captures spooled", Duration.ofSeconds(30)).until(() -> agent.counters().spooled() > 0);
+            await("captures spooled", Duration.ofSeconds(30)).until(() -> agent.counters().getSpooled() > 0);
             CaptureStorm storm = new CaptureStorm(Duration.ofNanos(worst.get()), io.snapshot());
             System.out.println("[figure] slowest of " + CAPTURES + " captures from " + THREADS + " threads with " + situation
                     + ": " + storm.worst().toMillis() + " ms");

@@ -48,7 +48,7 @@ class LoggingIntegrationsTest {
         log.log(Level.WARNING, "not an error", new IllegalStateException("warning"));
         log.severe("no throwable");
 
-        assertThat(agent.counters().captured()).isEqualTo(1);
+        assertThat(agent.counters().getCaptured()).isEqualTo(1);
     }
 
     @Test
@@ -64,7 +64,7 @@ class LoggingIntegrationsTest {
         log.warn("not an error", new IllegalStateException("warning"));
         log.error("no throwable");
 
-        assertThat(agent.counters().captured()).isEqualTo(1);
+        assertThat(agent.counters().getCaptured()).isEqualTo(1);
     }
 
     @Test
@@ -79,7 +79,7 @@ class LoggingIntegrationsTest {
             log.error("failed", new IllegalStateException("log4j2"));
             log.warn("not an error", new IllegalStateException("warning"));
 
-            await("one error captured", Duration.ofSeconds(5)).until(() -> agent.counters().captured() == 1);
+            await("one error captured", Duration.ofSeconds(5)).until(() -> agent.counters().getCaptured() == 1);
         }
     }
 }

@@ -101,6 +101,6 @@ class DiskSpoolTest {
         }
 
         assertThat(spool.bytes()).isLessThanOrEqualTo(64 * 1024);
-        assertThat(counters.droppedByReason().get("spool-full")).isPositive();
+        assertThat(counters.getDroppedByReason().get("spool-full")).isPositive();
     }
 }

@@ -29,10 +29,10 @@ public final class ClashHost {
                 "bootstrap.servers", bootstrap, "spool.dir", args[1]), new Properties(), Map.of()));
         agent.capture(new IllegalStateException("captured next to another kafka-clients"));
         long deadline = System.currentTimeMillis() + 30_000;
-        while (agent.getSent() == 0 && System.currentTimeMillis() < deadline) {
+        while (agent.counters().getSent() == 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
-        System.out.println("AGENT_SENT " + agent.getSent());
+        System.out.println("AGENT_SENT " + agent.counters().getSent());
         agent.close();
     }
 }

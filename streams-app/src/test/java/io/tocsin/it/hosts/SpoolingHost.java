@@ -25,18 +25,18 @@ public final class SpoolingHost {
             for (int i = 0; i < n; i++) {
                 agent.capture(new IllegalStateException("spooled " + i));
             }
-            while (agent.counters().spooled() < n) {
+            while (agent.counters().getSpooled() < n) {
                 Thread.sleep(20);
             }
-            System.out.println("SPOOLED " + agent.counters().spooled());
+            System.out.println("SPOOLED " + agent.counters().getSpooled());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
         }
         long deadline = System.currentTimeMillis() + Long.parseLong(args[3]);
-        while (System.currentTimeMillis() < deadline && (agent.getSent() == 0 || agent.getSpoolBytes() > 0)) {
+        while (System.currentTimeMillis() < deadline && (agent.counters().getSent() == 0 || agent.counters().getSpoolBytes() > 0)) {
             Thread.sleep(100);
         }
-        System.out.println("SENT " + agent.getSent());
+        System.out.println("SENT " + agent.counters().getSent());
         agent.close();
     }
 }

@@ -1,0 +1,74 @@
+package io.tocsin.agent;
+
+import io.tocsin.model.EventCodec;
+import io.tocsin.model.HeartbeatEvent;
+import io.tocsin.model.Topics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Heartbeats on their own schedule, with the registered load figures and the agent's counters. Never spooled: a
+ * stale heartbeat is worthless, so one that cannot be sent is dropped and the next comes on time.
+ */
+final class HeartbeatSender {
+
+    private final AgentConfig config;
+    private final KafkaLink link;
+    private final EventFactory events;
+    private final EventCodec codec;
+    private final String topic;
+    private final String key;
+    private final Map<String, DoubleSupplier> loadFigures;
+    private final AgentCounters counters;
+    private long nextBeat;
+
+    HeartbeatSender(AgentConfig config, KafkaLink link, EventFactory events, EventCodec codec, Topics topics, String key,
+                    Map<String, DoubleSupplier> loadFigures, AgentCounters counters) {
+        this.config = config;
+        this.link = link;
+        this.events = events;
+        this.codec = codec;
+        this.topic = topics.heartbeats();
+        this.key = key;
+        this.loadFigures = loadFigures;
+        this.counters = counters;
+    }
+
+    void beatIfDue(long now) {
+        if (now < nextBeat) {
+            return;
+        }
+        nextBeat = now + config.heartbeatInterval().toMillis();
+        if (link.producer(now) != null && link.reachable()) {
+            send(HeartbeatEvent.Status.UP, now);
+        }
+    }
+
+    /** The last heartbeat of a clean shutdown: the monitor deregisters the instance instead of reporting it down. */
+    void stopping(long now) {
+        if (link.hasProducer() && link.reachable()) {
+            send(HeartbeatEvent.Status.STOPPING, now);
+            link.flush();
+        }
+    }
+
+    private void send(HeartbeatEvent.Status status, long now) {
+        byte[] beat = codec.write(events.heartbeat(status, load(), counters.snapshot(), now));
+        link.send(new ProducerRecord<>(topic, key, beat), (meta, error) -> {
+        });
+    }
+
+    private Map<String, Double> load() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        loadFigures.forEach((name, supplier) -> {
+            try {
+                out.put(name, supplier.getAsDouble());
+            } catch (RuntimeException ignored) {
+                // a broken figure is left out, the heartbeat still goes
+            }
+        });
+        return out;
+    }
+}
