@@ -81,6 +81,11 @@ public record Alert(
         return Suppression.parse(silencedBy);
     }
 
+    public Alert withWording(String newTitle, String newText) {
+        return new Alert(type, version, id, kind, key, service, environment, instance, timestamp, newTitle, newText, occurrence,
+                limit, windowStart, windowEnd, suppressed, route, silenced, silencedBy);
+    }
+
     public Alert withText(String newText) {
         return new Alert(type, version, id, kind, key, service, environment, instance, timestamp, title, newText, occurrence,
                 limit, windowStart, windowEnd, suppressed, route, silenced, silencedBy);

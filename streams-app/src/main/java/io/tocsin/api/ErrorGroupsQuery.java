@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tocsin.errors.ErrorGroup;
 import io.tocsin.errors.ErrorWindow;
 import io.tocsin.model.ExceptionEvent;
-import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.StoreNames;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,14 +61,14 @@ final class ErrorGroupsQuery {
             return local;
         }
         String path = "/api/error-groups" + Query.of("service", service, "environment", environment, "limit", String.valueOf(limit));
-        List<View> all = new ArrayList<>(peers.gather(AlertTopology.ERROR_STORES.groups(), local, path, new TypeReference<List<View>>() { }));
+        List<View> all = new ArrayList<>(peers.gather(StoreNames.ERRORS.groups(), local, path, new TypeReference<List<View>>() { }));
         all.sort(MOST_RECENT_FIRST);
         return all.subList(0, Math.min(limit, all.size()));
     }
 
     Optional<View> one(String fingerprint, boolean localOnly) {
         if (!localOnly) {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(AlertTopology.ERROR_STORES.groups(), fingerprint, new StringSerializer());
+            KeyQueryMetadata owner = streams.queryMetadataForKey(StoreNames.ERRORS.groups(), fingerprint, new StringSerializer());
             if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
                 throw new Peers.NotReadyException("no instance owns the error groups yet (" + streams.state() + ")");
             }
@@ -76,17 +76,17 @@ final class ErrorGroupsQuery {
                 return peers.get(owner.activeHost(), "/api/error-groups/" + fingerprint, new TypeReference<View>() { });
             }
         }
-        return Optional.ofNullable(store(AlertTopology.ERROR_STORES.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore())
+        return Optional.ofNullable(store(StoreNames.ERRORS.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore())
                 .get(fingerprint)).map(g -> View.of(g, true));
     }
 
     private List<View> local(String service, String environment, int limit) {
         ReadOnlyKeyValueStore<String, ErrorGroup> groups =
-                store(AlertTopology.ERROR_STORES.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore());
+                store(StoreNames.ERRORS.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore());
         List<View> out = new ArrayList<>();
         if (service != null) {
             ReadOnlyKeyValueStore<String, String> index =
-                    store(AlertTopology.ERROR_STORES.byService(), QueryableStoreTypes.<String, String>keyValueStore());
+                    store(StoreNames.ERRORS.byService(), QueryableStoreTypes.<String, String>keyValueStore());
             String prefix = service + "/" + (environment == null ? "" : environment + "/");
             try (KeyValueIterator<String, String> it = index.prefixScan(prefix, new StringSerializer())) {
                 it.forEachRemaining(kv -> Optional.ofNullable(groups.get(kv.value)).ifPresent(g -> out.add(View.of(g, false))));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.tocsin.heartbeat.InstanceEntry;
 import io.tocsin.heartbeat.InstanceStatus;
 import io.tocsin.model.Keys;
-import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.StoreNames;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class InstancesQuery {
 
     /** Every live instance matching the filter, from all streams-app instances, least loaded first. */
     public List<InstanceEntry> live(Filter filter) {
-        return sorted(peers.gather(AlertTopology.INSTANCES_STORE, local(filter), "/api/instances" + filter.query(),
+        return sorted(peers.gather(StoreNames.INSTANCES, local(filter), "/api/instances" + filter.query(),
                 new TypeReference<List<InstanceEntry>>() { }), filter.loadFigure());
     }
 
@@ -75,7 +75,7 @@ public final class InstancesQuery {
     private KeyValueIterator<String, InstanceEntry> scan(String service) {
         ReadOnlyKeyValueStore<String, InstanceEntry> store;
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.INSTANCES_STORE,
+            store = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.INSTANCES,
                     QueryableStoreTypes.<String, InstanceEntry>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new Peers.NotReadyException("the instance registry is not queryable yet (" + streams.state() + ")");

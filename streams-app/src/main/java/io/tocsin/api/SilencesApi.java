@@ -6,7 +6,7 @@ import io.tocsin.model.Durations;
 import io.tocsin.model.EventCodec;
 import io.tocsin.routing.Matchers;
 import io.tocsin.routing.Silence;
-import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.StoreNames;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -104,7 +104,7 @@ final class SilencesApi {
 
     private ReadOnlyKeyValueStore<String, Silence> store() {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SILENCES_STORE, QueryableStoreTypes.keyValueStore()));
+            return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SILENCES, QueryableStoreTypes.keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new Peers.NotReadyException("silences are not readable yet (" + streams.state() + ")");
         }

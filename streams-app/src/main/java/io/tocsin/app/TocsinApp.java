@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tocsin.api.HttpApi;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
@@ -14,6 +15,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
 import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.StoreNames;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -57,7 +59,7 @@ public final class TocsinApp implements AutoCloseable {
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
         LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats(),
-                config.applicationId() + "-" + AlertTopology.HEARTBEATS_BY_SERVICE + "-repartition");
+                config.applicationId() + "-" + StoreNames.HEARTBEATS_BY_SERVICE + "-repartition");
         Topology topology = AlertTopology.build(config, readiness);
         LOG.debug("topology:\n{}", topology.describe());
 

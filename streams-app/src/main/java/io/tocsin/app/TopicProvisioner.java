@@ -1,6 +1,7 @@
 package io.tocsin.app;
 
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.Topics;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,6 @@ import com.slack.api.SlackConfig;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.EventCodec;
-import io.tocsin.privacy.Scrubber;
 import io.tocsin.routing.Route;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -29,7 +28,7 @@ public final class AlertSinks {
     }
 
     private static AlertSink forRoute(Route route, AppConfig config, Slack slack, PrintStream console) {
-        SlackMessage message = new SlackMessage(new EventCodec().mapper(), new Scrubber(config.scrubPatterns()), route.mention(),
+        SlackMessage message = new SlackMessage(new EventCodec().mapper(), route.mention(),
                 config.publicUrl());
         if (route.channel().isPresent()) {
             String token = config.slackToken().orElseThrow(() -> new ConfigException("route." + route.name() + ".channel",

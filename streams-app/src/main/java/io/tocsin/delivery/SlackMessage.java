@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
-import io.tocsin.privacy.Scrubber;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -13,8 +12,9 @@ import java.util.stream.Collectors;
 /**
  * Renders alerts as Block Kit messages: for one alert a headline, the facts, the detail in a code block and a link to
  * its group; for a batch a compact list. A context line {@code tocsin:<alert id>} per alert lets every post be traced
- * to (and de-duplicated by) its alerts. All text that came from an event is scrubbed and then escaped, so
- * {@code <!channel>} is shown, never pings; only the route's configured mention is put in as is.
+ * to (and de-duplicated by) its alerts. All text that came from an event is escaped, so {@code <!channel>} is shown,
+ * never pings; only the route's configured mention is put in as is. Secrets were scrubbed before the alert was written
+ * (see {@code AlertRouter}): delivery shows what the alerts topic holds.
  */
 public final class SlackMessage {
 
@@ -23,13 +23,11 @@ public final class SlackMessage {
     private static final int HEADLINE_MAX = 700;
 
     private final ObjectMapper mapper;
-    private final Scrubber scrubber;
     private final Optional<String> mention;
     private final Optional<String> publicUrl;
 
-    public SlackMessage(ObjectMapper mapper, Scrubber scrubber, Optional<String> mention, Optional<String> publicUrl) {
+    public SlackMessage(ObjectMapper mapper, Optional<String> mention, Optional<String> publicUrl) {
         this.mapper = mapper;
-        this.scrubber = scrubber;
         this.mention = mention;
         this.publicUrl = publicUrl.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
     }
@@ -117,9 +115,9 @@ public final class SlackMessage {
         return SlackText.truncate(f.toString(), SECTION_MAX);
     }
 
-    /** Event text as Slack may show it: secrets scrubbed, then markup characters escaped. */
+    /** Event text as Slack may show it: markup characters escaped. */
     private String safe(String text) {
-        return SlackText.escape(scrubber.scrub(text));
+        return SlackText.escape(text);
     }
 
     private ObjectNode section(String mrkdwn) {

@@ -1,7 +1,7 @@
 package io.tocsin.demo;
 
-import io.tocsin.app.KafkaClients;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;

@@ -1,5 +1,6 @@
 package io.tocsin.errors;
 
+import io.tocsin.metrics.Counters;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Durations;
@@ -7,7 +8,6 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.Frame;
 import io.tocsin.privacy.Scrubber;
-import io.tocsin.topology.Counters;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -180,14 +180,14 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
                 w.suppressed(), Durations.format(length), w.count(), w.alerts(), Instant.ofEpochMilli(w.lastSeen()));
         emitAlert(Alert.digest(Alert.idOf(AlertKind.ERROR_DIGEST, g.fingerprint(), w.start()),
                 new Alert.Subject(g.fingerprint(), g.service(), g.environment(), null), Instant.ofEpochMilli(w.end()),
-                scrubber.scrub(g.title()), text, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),
+                g.title(), text, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),
                 Instant.ofEpochMilli(w.end()), w.suppressed()));
     }
 
     private Alert errorAlert(ErrorGroup g, ExceptionEvent event, long eventTime, CapThenResetThrottle.AlertedOccurrence a) {
         return Alert.error(Alert.idOf(AlertKind.ERROR, g.fingerprint(), a.window().start(), a.occurrence()),
                 new Alert.Subject(g.fingerprint(), event.service(), event.environment(), event.instance()),
-                Instant.ofEpochMilli(eventTime), scrubber.scrub(g.title()), scrubber.scrub(text(event)), a.occurrence(),
+                Instant.ofEpochMilli(eventTime), g.title(), text(event), a.occurrence(),
                 throttle.rules().limit(), Instant.ofEpochMilli(a.window().start()), Instant.ofEpochMilli(a.window().end()));
     }
 

@@ -1,5 +1,6 @@
 package io.tocsin.privacy;
 
+import io.tocsin.model.Alert;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.RequestInfo;
@@ -51,6 +52,11 @@ public final class Scrubber {
             s = r.pattern().matcher(s).replaceAll(r.replacement());
         }
         return s;
+    }
+
+    /** The alert with its title and text scrubbed (everything in it that came from an event is in those two). */
+    public Alert scrub(Alert a) {
+        return a.withWording(scrub(a.title()), scrub(a.text()));
     }
 
     /** The event with its message, cause messages, request URL and tag values scrubbed. */

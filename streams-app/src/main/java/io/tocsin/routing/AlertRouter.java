@@ -4,6 +4,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Keys;
 import io.tocsin.model.Suppression;
+import io.tocsin.privacy.Scrubber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The last step before {@code tocsin.alerts}: picks each alert's route and decides whether it is silenced (by an API
  * silence, a maintenance window, or an inhibition while a service it depends on is down). Silenced alerts are still
- * written, marked, and never posted. Decisions use the alert's own time, so replay decides the same way.
+ * written, marked, and never posted. Decisions use the alert's own time, so replay decides the same way. Every alert
+ * leaves scrubbed: this is where privacy is enforced for everything shown to people (Slack only escapes).
  *
  * <p>Where outages are decided (the heartbeat branch) a local store remembers which outages were posted, so their
  * recovery is posted even if a silence began in between, and a root outage's recovery lists what it held back.
@@ -30,14 +32,16 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
 
     private final RoutingRules rules;
     private final Stores stores;
+    private final Scrubber scrubber;
     private ProcessorContext<String, Alert> context;
     private KeyValueStore<String, Silence> silences;
     private KeyValueStore<String, Alert> alertStates;
     private KeyValueStore<String, String> postedOutages;
 
-    public AlertRouter(RoutingRules rules, Stores stores) {
+    public AlertRouter(RoutingRules rules, Stores stores, Scrubber scrubber) {
         this.rules = rules;
         this.stores = stores;
+        this.scrubber = scrubber;
     }
 
     @Override
@@ -67,7 +71,7 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
         if (postedOutages != null && isOutage(alert.kind()) && !routed.silenced()) {
             postedOutages.put(alert.key(), alert.id());
         }
-        context.forward(record.withValue(routed));
+        context.forward(record.withValue(scrubber.scrub(routed)));
     }
 
     private Optional<Suppression> suppressionOf(Alert alert) {

@@ -62,14 +62,6 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AlertTopology {
 
-    public static final ErrorThrottleProcessor.Stores ERROR_STORES =
-            new ErrorThrottleProcessor.Stores("error-groups", "error-groups-by-service", "error-timers", "error-event-ids");
-    public static final String INSTANCES_STORE = "instances";
-    public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
-    public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
-    public static final String SILENCES_STORE = "silences";
-    public static final String ALERT_STATES_STORE = "alert-states";
-    public static final String POSTED_OUTAGES_STORE = "posted-outages";
 
     private final AppConfig config;
     private final Topics topics;
@@ -77,10 +69,13 @@ public final class AlertTopology {
     private final Serde<String> keys = Serdes.String();
     private final Serde<byte[]> raw = Serdes.ByteArray();
     private final Serde<Alert> alerts = new JsonSerde<>(Alert.class, codec);
+    /** Privacy is enforced here, once, where event text is stored or turned into alerts; delivery only escapes. */
+    private final Scrubber scrubber;
 
     private AlertTopology(AppConfig config) {
         this.config = config;
         this.topics = new Topics(config.topicPrefix());
+        this.scrubber = new Scrubber(config.scrubPatterns());
     }
 
     public static Topology build(AppConfig config, InputReadiness readiness) {
@@ -104,37 +99,36 @@ public final class AlertTopology {
     /** Silences and outage states, read by the alert router in every task. */
     private void globalStores(StreamsBuilder builder) {
         JsonSerde<Silence> silences = new JsonSerde<>(Silence.class, codec);
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SILENCES_STORE), keys, silences)
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SILENCES), keys, silences)
                         .withLoggingDisabled(), topics.silences(), Consumed.with(keys, silences).withName("silences-source"),
-                () -> new GlobalStateUpdaters.Silences(SILENCES_STORE));
-        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STATES_STORE), keys, alerts)
+                () -> new GlobalStateUpdaters.Silences(StoreNames.SILENCES));
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALERT_STATES), keys, alerts)
                         .withLoggingDisabled(), topics.alerts(), Consumed.with(keys, alerts).withName("alert-states-source"),
-                () -> new GlobalStateUpdaters.AlertStates(ALERT_STATES_STORE));
+                () -> new GlobalStateUpdaters.AlertStates(StoreNames.ALERT_STATES));
     }
 
     private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {
         ThrottleRules rules = config.throttle();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.groups()),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.groups()),
                 keys, new JsonSerde<>(ErrorGroup.class, codec)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.byService()), keys, keys));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERROR_STORES.timers()), keys, keys));
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(ERROR_STORES.eventIds(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.byService()), keys, keys));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.timers()), keys, keys));
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.ERRORS.eventIds(),
                 rules.dedupeWindow(), Duration.ofMillis(1), false), keys, Serdes.Long()));
         Fingerprinter fingerprinter = new Fingerprinter();
         CapThenResetThrottle throttle = new CapThenResetThrottle(rules);
-        Scrubber scrubber = new Scrubber(config.scrubPatterns());
         errors
                 .map((key, event) -> {
                     Fingerprint fp = fingerprinter.fingerprint(event);
                     return KeyValue.pair(fp.id(), new GroupedError(fp.id(), fp.title(), event));
                 }, Named.as("fingerprint"))
-                .repartition(Repartitioned.with(keys, new JsonSerde<>(GroupedError.class, codec)).withName(ERRORS_BY_FINGERPRINT))
-                .process(() -> new ErrorThrottleProcessor(ERROR_STORES, throttle, scrubber), Named.as("error-throttle"),
-                        ERROR_STORES.groups(), ERROR_STORES.byService(), ERROR_STORES.timers(), ERROR_STORES.eventIds())
+                .repartition(Repartitioned.with(keys, new JsonSerde<>(GroupedError.class, codec)).withName(StoreNames.ERRORS_BY_FINGERPRINT))
+                .process(() -> new ErrorThrottleProcessor(StoreNames.ERRORS, throttle, scrubber), Named.as("error-throttle"),
+                        StoreNames.ERRORS.groups(), StoreNames.ERRORS.byService(), StoreNames.ERRORS.timers(), StoreNames.ERRORS.eventIds())
                 .split(Named.as("throttle-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(ErrorOutput::alert, Named.as("error-alert"))
-                        .process(() -> new AlertRouter(config.routing(), new AlertRouter.Stores(SILENCES_STORE, ALERT_STATES_STORE, null)),
+                        .process(() -> new AlertRouter(config.routing(), new AlertRouter.Stores(StoreNames.SILENCES, StoreNames.ALERT_STATES, null), scrubber),
                                 Named.as("error-alert-router"))
                         .to(topics.alerts(), Produced.with(keys, alerts).withName("error-alerts-sink")), "alerts"))
                 .defaultBranch(Branched.withConsumer(s -> s
@@ -149,27 +143,28 @@ public final class AlertTopology {
      */
     private void heartbeatBranch(StreamsBuilder builder, KStream<String, HeartbeatEvent> heartbeats,
                                  KStream<String, ExceptionEvent> errors, InputReadiness readiness) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INSTANCES),
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(POSTED_OUTAGES_STORE), keys, keys));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POSTED_OUTAGES), keys, keys));
         KStream<String, HeartbeatSignal> probeFailures = errors
                 .filter((key, e) -> ExceptionEvent.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
-                .mapValues(HeartbeatSignal::failure, Named.as("probe-failure-signal"));
+                // the failure reason is stored in the registry: scrubbed before it is (URLs may carry credentials)
+                .mapValues(e -> HeartbeatSignal.failure(scrubber.scrub(e)), Named.as("probe-failure-signal"));
         HeartbeatRules rules = config.heartbeat();
         heartbeats
                 .mapValues(HeartbeatSignal::of, Named.as("heartbeat-signal"))
                 .merge(probeFailures, Named.as("heartbeat-signals"))
                 .selectKey((key, signal) -> signal.key(), Named.as("by-instance"))
                 .repartition(Repartitioned.with(keys, new JsonSerde<>(HeartbeatSignal.class, codec))
-                        .withStreamPartitioner(AlertTopology::partitionByService).withName(HEARTBEATS_BY_SERVICE))
-                .process(() -> new HeartbeatMonitorProcessor(INSTANCES_STORE, rules, readiness),
-                        Named.as("heartbeat-monitor"), INSTANCES_STORE)
+                        .withStreamPartitioner(AlertTopology::partitionByService).withName(StoreNames.HEARTBEATS_BY_SERVICE))
+                .process(() -> new HeartbeatMonitorProcessor(StoreNames.INSTANCES, rules, readiness),
+                        Named.as("heartbeat-monitor"), StoreNames.INSTANCES)
                 .split(Named.as("heartbeat-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::alert, Named.as("heartbeat-alert"))
                         .process(() -> new AlertRouter(config.routing(),
-                                        new AlertRouter.Stores(SILENCES_STORE, ALERT_STATES_STORE, POSTED_OUTAGES_STORE)),
-                                Named.as("heartbeat-alert-router"), POSTED_OUTAGES_STORE)
+                                        new AlertRouter.Stores(StoreNames.SILENCES, StoreNames.ALERT_STATES, StoreNames.POSTED_OUTAGES), scrubber),
+                                Named.as("heartbeat-alert-router"), StoreNames.POSTED_OUTAGES)
                         .to(topics.alerts(), Produced.with(keys, alerts).withName("heartbeat-alerts-sink")), "alerts"))
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::entry, Named.as("registry-entry"))

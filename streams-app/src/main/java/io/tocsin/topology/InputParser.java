@@ -1,5 +1,6 @@
 package io.tocsin.topology;
 
+import io.tocsin.metrics.Counters;
 import io.tocsin.model.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;

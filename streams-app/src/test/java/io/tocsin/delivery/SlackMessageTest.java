@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
-import io.tocsin.privacy.Scrubber;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SlackMessageTest {
 
-    private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Scrubber.defaults(),
+    private final SlackMessage message = new SlackMessage(new EventCodec().mapper(),
             Optional.of("<!subteam^S0123>"), Optional.of("https://tocsin.example/"));
 
     private static Alert alert(String title, String text) {
@@ -38,11 +37,10 @@ class SlackMessageTest {
     }
 
     @Test
-    void shouldScrubSecretsAndPutTheRoutesMentionAndAGroupLink() {
-        String payload = message.webhookPayload(List.of(alert("t", "GET https://api.example/x?token=abc123 Authorization: Bearer eyJhbGciOi.xyz for bob@acme.com")));
+    void shouldPutTheRoutesMentionAndAGroupLink() {
+        String payload = message.webhookPayload(List.of(alert("t", "x")));
 
-        assertThat(payload).doesNotContain("abc123").doesNotContain("eyJhbGciOi").doesNotContain("bob@acme.com")
-                .contains("<!subteam^S0123>").contains("<https://tocsin.example/api/error-groups/v1-x|error group>");
+        assertThat(payload).contains("<!subteam^S0123>").contains("<https://tocsin.example/api/error-groups/v1-x|error group>");
     }
 
     @Test

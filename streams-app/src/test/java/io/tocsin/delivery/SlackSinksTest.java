@@ -7,7 +7,6 @@ import com.slack.api.SlackConfig;
 import com.sun.net.httpserver.HttpServer;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
-import io.tocsin.privacy.Scrubber;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,7 @@ class SlackSinksTest {
     private volatile int status = 200;
     private volatile String body = "{\"ok\":true}";
     private volatile String retryAfter;
-    private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Scrubber.defaults(), Optional.empty(), Optional.empty());
+    private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Optional.empty(), Optional.empty());
     private final Slack slack;
     private final List<Alert> alert = List.of(Alert.error("0123456789abcdef0123456789abcdef",
             new Alert.Subject("v1-x", "orders", "prod", null), Instant.EPOCH, "t", "x", 1, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600)));

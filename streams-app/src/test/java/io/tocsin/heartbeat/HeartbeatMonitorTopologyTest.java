@@ -186,6 +186,22 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
+    void shouldScrubSecretsFromAProbeFailureBeforeItIsStoredOrAlerted() {
+        String url = "https://admin:hunter2@site/health?token=s3cr3t";
+        topology.heartbeat(Events.heartbeat("site", "probe:site", now, 1000, "UP"), now);
+        wait(Duration.ofSeconds(2));
+        topology.error(Events.exception("site", "io.tocsin.probe.HealthCheckFailed", "HTTP 401 from " + url, now, "p1")
+                .replace("\"instance\":\"site-1\"", "\"instance\":\"probe:site\"")
+                .replace("RUNTIME", "PROBE"), now);
+        wait(Duration.ofSeconds(10));
+
+        assertThat(topology.alerts()).filteredOn(a -> a.kind() == AlertKind.INSTANCE_DOWN).singleElement()
+                .satisfies(a -> assertThat(a.text()).contains("HTTP 401 from").doesNotContain("hunter2").doesNotContain("s3cr3t"));
+        assertThat(topology.registry()).allSatisfy(r -> assertThat(String.valueOf(r.value()))
+                .doesNotContain("hunter2").doesNotContain("s3cr3t"));
+    }
+
+    @Test
     void shouldHonourAServicesOwnTimeout() {
         topology.heartbeat(Events.heartbeat("slow", "slow-1", now, 1000, "UP"), now);
         wait(Duration.ofSeconds(20));

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.agent.AgentConfig;
 import io.tocsin.agent.TocsinAgent;
-import io.tocsin.app.KafkaClients;
 import io.tocsin.app.TocsinApp;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.model.Topics;

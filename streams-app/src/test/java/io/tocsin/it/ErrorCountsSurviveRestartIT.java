@@ -3,9 +3,9 @@ package io.tocsin.it;
 import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tocsin.app.KafkaClients;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;

@@ -3,10 +3,10 @@ package io.tocsin.it;
 import static io.tocsin.testing.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tocsin.app.KafkaClients;
 import io.tocsin.app.TocsinApp;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.testing.ScaledTimeout;

@@ -1,4 +1,4 @@
-package io.tocsin.topology;
+package io.tocsin.metrics;
 
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.ProcessingContext;

@@ -1,6 +1,5 @@
-package io.tocsin.app;
+package io.tocsin.config;
 
-import io.tocsin.config.AppConfig;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;

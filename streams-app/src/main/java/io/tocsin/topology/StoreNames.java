@@ -1,0 +1,23 @@
+package io.tocsin.topology;
+
+import io.tocsin.errors.ErrorThrottleProcessor;
+
+/**
+ * The names of the topology's state stores and repartition steps, declared once: {@link AlertTopology} builds the
+ * graph with them and the HTTP API queries the stores by them. Kafka Streams prefixes internal topics with the
+ * application id ({@code <application.id>-<name>-repartition}, {@code …-changelog}).
+ */
+public final class StoreNames {
+
+    public static final ErrorThrottleProcessor.Stores ERRORS =
+            new ErrorThrottleProcessor.Stores("error-groups", "error-groups-by-service", "error-timers", "error-event-ids");
+    public static final String INSTANCES = "instances";
+    public static final String SILENCES = "silences";
+    public static final String ALERT_STATES = "alert-states";
+    public static final String POSTED_OUTAGES = "posted-outages";
+    public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
+    public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
+
+    private StoreNames() {
+    }
+}
