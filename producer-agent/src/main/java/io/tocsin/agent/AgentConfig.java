@@ -1,13 +1,17 @@
 package io.tocsin.agent;
 
 import io.tocsin.model.ConfigException;
+import io.tocsin.model.ConfigKey;
+import io.tocsin.model.ConfigKeys;
 import io.tocsin.model.Settings;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -31,84 +35,101 @@ public record AgentConfig(
         int stormBurst,
         Duration stormWindow,
         Duration unreachableWarnAfter,
-        String fallbackWebhookUrl) {
+        String fallbackWebhookUrl,
+        Map<String, String> effective) {
 
-    public static final String SERVICE = "service";
-    public static final String INSTANCE = "instance";
-    public static final String ENVIRONMENT = "environment";
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String TOPIC_PREFIX = "topic.prefix";
-    public static final String HEARTBEAT_INTERVAL = "heartbeat.interval";
-    public static final String IN_APP_PACKAGES = "in-app.packages";
-    public static final String QUEUE_CAPACITY = "queue.capacity";
-    public static final String ADDRESS = "address";
-    public static final String SPOOL_DIR = "spool.dir";
-    public static final String SPOOL_MAX_BYTES = "spool.max.bytes";
-    public static final String SPOOL_MEMORY_MAX_BYTES = "spool.memory.max.bytes";
-    public static final String SPOOL_FSYNC_INTERVAL = "spool.fsync.interval";
-    public static final String STORM_BURST = "storm.burst";
-    public static final String STORM_WINDOW = "storm.window";
-    public static final String UNREACHABLE_WARN_AFTER = "unreachable.warn-after";
-    public static final String FALLBACK_WEBHOOK = "fallback.slack.webhook.url";
-    public static final List<String> KEYS = List.of(SERVICE, INSTANCE, ENVIRONMENT, BOOTSTRAP_SERVERS, TOPIC_PREFIX,
-            HEARTBEAT_INTERVAL, IN_APP_PACKAGES, QUEUE_CAPACITY, ADDRESS, SPOOL_DIR, SPOOL_MAX_BYTES, SPOOL_MEMORY_MAX_BYTES,
-            SPOOL_FSYNC_INTERVAL, STORM_BURST, STORM_WINDOW, UNREACHABLE_WARN_AFTER, FALLBACK_WEBHOOK);
+    private static final ConfigKeys.Builder K = ConfigKeys.builder();
+    public static final ConfigKey<String> SERVICE = K.custom("service", "the service's name (required, no '/')", (s, n) -> {
+        String service = s.required(n);
+        if (service.contains("/")) {
+            throw new ConfigException(n, "must not contain '/'");
+        }
+        return service;
+    }, v -> v);
+    public static final ConfigKey<String> INSTANCE = K.custom("instance", "this process's name (default host-pid)",
+            (s, n) -> s.get(n).orElseGet(AgentConfig::defaultInstance), v -> v);
+    public static final ConfigKey<String> ENVIRONMENT = K.text("environment", "default", "e.g. prod, staging");
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = K.text("bootstrap.servers", "127.0.0.1:9092", "Kafka");
+    public static final ConfigKey<String> TOPIC_PREFIX = K.text("topic.prefix", "tocsin.", "prefix of every topic");
+    public static final ConfigKey<Duration> HEARTBEAT_INTERVAL = K.duration("heartbeat.interval", Duration.ofSeconds(3),
+            Duration.ofMillis(100), "how often a heartbeat is sent");
+    public static final ConfigKey<List<String>> IN_APP_PACKAGES = K.custom("in-app.packages",
+            "package prefixes of the service's own code (default: the main class's package)",
+            (s, n) -> s.list(n, defaultInAppPackages()), v -> String.join(",", v));
+    public static final ConfigKey<Integer> QUEUE_CAPACITY = K.integer("queue.capacity", 1000, 1, 1_000_000,
+            "captures waiting for the agent's thread; beyond it they are counted, not queued");
+    public static final ConfigKey<Optional<String>> ADDRESS = K.optional("address", null, "host:port sent with heartbeats");
+    public static final ConfigKey<Long> SPOOL_MAX_BYTES = K.longValue("spool.max.bytes", 64L << 20, 64 << 10,
+            "disk spool cap; the oldest events are dropped (and counted) beyond it");
+    public static final ConfigKey<Long> SPOOL_MEMORY_MAX_BYTES = K.longValue("spool.memory.max.bytes", 8L << 20, 64 << 10,
+            "memory spool cap when the disk fails");
+    public static final ConfigKey<Duration> SPOOL_FSYNC_INTERVAL = K.duration("spool.fsync.interval", Duration.ofMillis(500),
+            Duration.ofMillis(1), "how often the spool is forced to disk");
+    public static final ConfigKey<Integer> STORM_BURST = K.integer("storm.burst", 10, 1, 100_000,
+            "occurrences per key and storm window sent as events of their own; the rest are folded into counts");
+    public static final ConfigKey<Duration> STORM_WINDOW = K.duration("storm.window", Duration.ofMillis(500),
+            Duration.ofMillis(10), "see storm.burst");
+    public static final ConfigKey<Duration> UNREACHABLE_WARN_AFTER = K.duration("unreachable.warn-after", Duration.ofSeconds(30),
+            Duration.ZERO, "Kafka away this long: one warning and the fallback webhook post");
+    public static final ConfigKey<Optional<String>> FALLBACK_WEBHOOK = K.url("fallback.slack.webhook.url", null,
+            "Slack webhook told when Kafka is unreachable (at most once an hour)");
+    /** Read after {@link #SERVICE}: its default depends on the service. */
+    public static final ConfigKey<String> SPOOL_DIR = K.custom("spool.dir", "spool directory (default $TMPDIR/tocsin-spool/<service>)",
+            (s, n) -> s.string(n, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-spool", s.required(SERVICE.name())).toString()),
+            v -> v);
+    public static final ConfigKeys KEYS = K.build();
 
     public AgentConfig {
         inAppPackages = List.copyOf(inAppPackages);
-        if (service.contains("/")) {
-            throw new ConfigException(SERVICE, "must not contain '/'");
-        }
+        effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
     }
 
     /** Builds a configuration from explicit values over system properties over the environment. */
     public static AgentConfig load(Map<String, String> explicit, Properties systemProperties, Map<String, String> env) {
-        Map<String, String> values = new LinkedHashMap<>(Settings.fromEnvironment(env, KEYS).values());
-        for (String key : KEYS) {
+        Map<String, String> values = new LinkedHashMap<>(Settings.fromEnvironment(env, KEYS.names()).values());
+        for (String key : KEYS.names()) {
             String v = systemProperties.getProperty("tocsin." + key);
             if (v != null) {
                 values.put(key, v);
             }
         }
         for (Map.Entry<String, String> e : explicit.entrySet()) {
-            if (!KEYS.contains(e.getKey())) {
-                throw new ConfigException(e.getKey(), "unknown agent key (known: " + String.join(", ", KEYS) + ")");
-            }
+            KEYS.requireKnown(e.getKey(), "agent key");
             values.put(e.getKey(), e.getValue());
         }
-        Settings s = new Settings(values);
-        String service = s.required(SERVICE);
+        ConfigKeys.Reading r = new ConfigKeys.Reading(new Settings(values));
         return new AgentConfig(
-                service,
-                s.get(INSTANCE).orElseGet(AgentConfig::defaultInstance),
-                s.string(ENVIRONMENT, "default"),
-                s.string(BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
-                s.string(TOPIC_PREFIX, "tocsin."),
-                s.duration(HEARTBEAT_INTERVAL, Duration.ofSeconds(3), Duration.ofMillis(100)),
-                s.list(IN_APP_PACKAGES, defaultInAppPackages()),
-                s.intValue(QUEUE_CAPACITY, 1000, 1, 1_000_000),
-                s.get(ADDRESS).orElse(null),
-                Path.of(s.string(SPOOL_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-spool", service).toString())),
-                s.longValue(SPOOL_MAX_BYTES, 64L << 20, 64 << 10),
-                s.longValue(SPOOL_MEMORY_MAX_BYTES, 8L << 20, 64 << 10),
-                s.duration(SPOOL_FSYNC_INTERVAL, Duration.ofMillis(500), Duration.ofMillis(1)),
-                s.intValue(STORM_BURST, 10, 1, 100_000),
-                s.duration(STORM_WINDOW, Duration.ofMillis(500), Duration.ofMillis(10)),
-                s.duration(UNREACHABLE_WARN_AFTER, Duration.ofSeconds(30), Duration.ZERO),
-                s.get(FALLBACK_WEBHOOK).orElse(null));
+                r.get(SERVICE),
+                r.get(INSTANCE),
+                r.get(ENVIRONMENT),
+                r.get(BOOTSTRAP_SERVERS),
+                r.get(TOPIC_PREFIX),
+                r.get(HEARTBEAT_INTERVAL),
+                r.get(IN_APP_PACKAGES),
+                r.get(QUEUE_CAPACITY),
+                r.get(ADDRESS).orElse(null),
+                Path.of(r.get(SPOOL_DIR)),
+                r.get(SPOOL_MAX_BYTES),
+                r.get(SPOOL_MEMORY_MAX_BYTES),
+                r.get(SPOOL_FSYNC_INTERVAL),
+                r.get(STORM_BURST),
+                r.get(STORM_WINDOW),
+                r.get(UNREACHABLE_WARN_AFTER),
+                r.get(FALLBACK_WEBHOOK).orElse(null),
+                r.effective());
     }
 
     public static AgentConfig of(String service, String environment, String bootstrapServers) {
-        return load(Map.of(SERVICE, service, ENVIRONMENT, environment, BOOTSTRAP_SERVERS, bootstrapServers),
+        return load(Map.of(SERVICE.name(), service, ENVIRONMENT.name(), environment, BOOTSTRAP_SERVERS.name(), bootstrapServers),
                 new Properties(), Map.of());
     }
 
     public AgentConfig withInstance(String newInstance) {
-        return with(INSTANCE, newInstance);
+        return with(INSTANCE.name(), newInstance);
     }
 
     public AgentConfig withInAppPackages(List<String> packages) {
-        return with(IN_APP_PACKAGES, String.join(",", packages));
+        return with(IN_APP_PACKAGES.name(), String.join(",", packages));
     }
 
     /** A copy with one key changed, validated like the original. */
@@ -118,30 +139,15 @@ public record AgentConfig(
         return load(values, new Properties(), Map.of());
     }
 
-    /** Every setting as the key=value it was configured with. */
+    /** Every setting as the key=value it was configured with (unset optional keys left out). */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(SERVICE, service);
-        m.put(INSTANCE, instance);
-        m.put(ENVIRONMENT, environment);
-        m.put(BOOTSTRAP_SERVERS, bootstrapServers);
-        m.put(TOPIC_PREFIX, topicPrefix);
-        m.put(HEARTBEAT_INTERVAL, heartbeatInterval.toMillis() + "ms");
-        m.put(IN_APP_PACKAGES, String.join(",", inAppPackages));
-        m.put(QUEUE_CAPACITY, String.valueOf(queueCapacity));
-        if (address != null) {
-            m.put(ADDRESS, address);
-        }
-        m.put(SPOOL_DIR, spoolDir.toString());
-        m.put(SPOOL_MAX_BYTES, String.valueOf(spoolMaxBytes));
-        m.put(SPOOL_MEMORY_MAX_BYTES, String.valueOf(memorySpoolMaxBytes));
-        m.put(SPOOL_FSYNC_INTERVAL, fsyncInterval.toMillis() + "ms");
-        m.put(STORM_BURST, String.valueOf(stormBurst));
-        m.put(STORM_WINDOW, stormWindow.toMillis() + "ms");
-        m.put(UNREACHABLE_WARN_AFTER, unreachableWarnAfter.toMillis() + "ms");
-        if (fallbackWebhookUrl != null) {
-            m.put(FALLBACK_WEBHOOK, fallbackWebhookUrl);
-        }
+        KEYS.names().forEach(k -> {
+            String v = effective.get(k);
+            if (v != null) {
+                m.put(k, v);
+            }
+        });
         return m;
     }
 

@@ -3,6 +3,8 @@ package io.tocsin.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,7 +38,7 @@ class AgentMainTest {
         AtomicReference<Throwable> seenByHost = new AtomicReference<>();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> seenByHost.set(e));
         TocsinAgent agent = TocsinAgent.start(AgentConfig.of("orders", "test", "127.0.0.1:1")
-                .with(AgentConfig.SPOOL_DIR, java.nio.file.Files.createTempDirectory("tocsin-main-test-").toString()));
+                .with(AgentConfig.SPOOL_DIR.name(), java.nio.file.Files.createTempDirectory("tocsin-main-test-").toString()));
         try {
             AgentMain.installUncaughtHandler(agent);
             Thread dying = new Thread(() -> {
@@ -51,5 +53,14 @@ class AgentMainTest {
             agent.close();
             Thread.setDefaultUncaughtExceptionHandler(original);
         }
+    }
+
+    @Test
+    void theReadmeNamesEveryAgentKey() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int from = readme.indexOf("Agent keys (");
+        String paragraph = readme.substring(from, readme.indexOf("\n\n", from));
+
+        assertThat(AgentConfig.KEYS.names()).allSatisfy(key -> assertThat(paragraph).contains("`" + key + "`"));
     }
 }

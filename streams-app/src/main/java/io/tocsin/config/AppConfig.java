@@ -3,18 +3,22 @@ package io.tocsin.config;
 import io.tocsin.errors.ThrottleRules;
 import io.tocsin.heartbeat.HeartbeatRules;
 import io.tocsin.model.Alert;
+import io.tocsin.model.ConfigException;
+import io.tocsin.model.ConfigKey;
+import io.tocsin.model.ConfigKeys;
+import io.tocsin.model.Durations;
+import io.tocsin.model.Settings;
 import io.tocsin.routing.Matchers;
 import io.tocsin.routing.Route;
 import io.tocsin.routing.RoutingRules;
-import io.tocsin.model.ConfigException;
-import io.tocsin.model.Durations;
-import io.tocsin.model.Settings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +27,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.streams.processor.PunctuationType;
 
 /**
@@ -52,59 +58,95 @@ public record AppConfig(
         RoutingRules routing,
         Optional<String> publicUrl,
         Optional<String> applicationServer,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        Map<String, String> effective) {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String TOPIC_PREFIX = "topic.prefix";
-    public static final String APPLICATION_ID = "application.id";
-    public static final String STATE_DIR = "state.dir";
-    public static final String HTTP_PORT = "http.port";
-    public static final String ERROR_ALERT_LIMIT = "error.alert.limit";
-    public static final String ERROR_ALERT_WINDOW = "error.alert.window";
-    public static final String ERROR_ALERT_GRACE = "error.alert.grace";
-    public static final String ERROR_DIGEST_MAX_DELAY = "error.digest.max-delay";
-    public static final String ERROR_DEDUPE_WINDOW = "error.dedupe.window";
-    public static final String ERROR_GROUP_RETENTION = "error.group.retention";
+    private static final ConfigKeys.Builder K = ConfigKeys.builder();
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = K.text("bootstrap.servers", "127.0.0.1:9092",
+            "Kafka; broker/dev/demo listen on its first host:port");
+    public static final ConfigKey<String> TOPIC_PREFIX = K.custom("topic.prefix", "prefix of every topic",
+            (s, n) -> {
+                String prefix = s.string(n, "tocsin.");
+                if (!prefix.matches("[a-zA-Z0-9._-]*")) {
+                    throw new ConfigException(n, "may hold only letters, digits, '.', '_' and '-', was '" + prefix + "'");
+                }
+                return prefix;
+            }, p -> p);
+    public static final ConfigKey<String> APPLICATION_ID = K.text("application.id", "tocsin",
+            "Kafka Streams application id (the notifier's group is <id>-notifier)");
+    public static final ConfigKey<String> STATE_DIR = K.text("state.dir",
+            Path.of(System.getProperty("java.io.tmpdir"), "tocsin-state").toString(), "RocksDB state; set it per instance in production");
+    public static final ConfigKey<Integer> HTTP_PORT = K.integer("http.port", 8080, 0, 65535, "health, metrics and API");
+    public static final ConfigKey<Integer> ERROR_ALERT_LIMIT = K.integer("error.alert.limit", 5, 1, 10_000,
+            "alerts per error group and window");
+    public static final ConfigKey<Duration> ERROR_ALERT_WINDOW = K.duration("error.alert.window", Duration.ofHours(1),
+            Duration.ofSeconds(1), "the throttle window, opened by a group's first occurrence");
+    public static final ConfigKey<Duration> ERROR_ALERT_GRACE = K.duration("error.alert.grace", Duration.ofMinutes(5),
+            Duration.ZERO, "how late an occurrence may be and still land in its window");
+    public static final ConfigKey<Duration> ERROR_DIGEST_MAX_DELAY = K.duration("error.digest.max-delay", Duration.ofMinutes(5),
+            Duration.ZERO, "live mode: a closed window's digest comes at most this long after end + grace");
+    public static final ConfigKey<Duration> ERROR_DEDUPE_WINDOW = K.duration("error.dedupe.window", Duration.ofDays(1),
+            Duration.ofMinutes(1), "how long event ids are remembered to drop duplicates");
+    public static final ConfigKey<Duration> ERROR_GROUP_RETENTION = K.duration("error.group.retention", Duration.ofDays(7),
+            Duration.ofMinutes(1), "an idle group is dropped from state after this");
     /** {@code scrub.pattern.<name>=regex}: more text to scrub from events before storing or posting. */
-    public static final String SCRUB_PATTERN_PREFIX = "scrub.pattern.";
-    public static final String HEARTBEAT_TIMEOUT = "heartbeat.timeout";
-    public static final String HEARTBEAT_CHECK_INTERVAL = "heartbeat.check-interval";
-    public static final String HEARTBEAT_GROUP_MIN = "heartbeat.group.min";
-    public static final String HEARTBEAT_GROUP_WAIT = "heartbeat.group.wait";
-    public static final String HEARTBEAT_FLAP_COUNT = "heartbeat.flap.count";
-    public static final String HEARTBEAT_FLAP_WINDOW = "heartbeat.flap.window";
-    public static final String HEARTBEAT_RETENTION = "heartbeat.retention";
+    public static final String SCRUB_PATTERN_PREFIX = K.prefix("scrub.pattern.");
+    public static final ConfigKey<Duration> HEARTBEAT_TIMEOUT = K.duration("heartbeat.timeout", Duration.ofSeconds(10),
+            Duration.ofMillis(500), "silence before an instance is down (at least 2 x interval + 1 s)");
     /** {@code heartbeat.timeout.<service>}: a service's own timeout (file only: service names do not survive env-var naming). */
-    public static final String HEARTBEAT_SERVICE_TIMEOUT_PREFIX = "heartbeat.timeout.";
-    public static final String APPLICATION_SERVER = "application.server";
-    public static final String EVENT_MAX_FUTURE = "event.max-future";
-    public static final String TOPIC_PARTITIONS = "topic.partitions";
-    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication-factor";
-    public static final String STREAM_THREADS = "stream.threads";
-    public static final String SLACK_WEBHOOK_URL = "slack.webhook.url";
-    public static final String SLACK_TOKEN = "slack.token";
-    public static final String SLACK_CHANNEL = "slack.channel";
-    public static final String SLACK_API_URL = "slack.api.url";
-    public static final String SLACK_BATCH_MIN = "slack.batch.min";
-    public static final String SLACK_ROUTE_INTERVAL = "slack.route.interval";
-    public static final String PUBLIC_URL = "http.public-url";
-    public static final String KAFKA_PREFIX = "kafka.";
-
-    /** Every key this app reads, besides the {@code kafka.*} pass-through. */
-    public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, APPLICATION_ID, STATE_DIR,
-            HTTP_PORT, ERROR_ALERT_LIMIT, ERROR_ALERT_WINDOW, ERROR_ALERT_GRACE, ERROR_DIGEST_MAX_DELAY, ERROR_DEDUPE_WINDOW,
-            ERROR_GROUP_RETENTION, HEARTBEAT_TIMEOUT, HEARTBEAT_CHECK_INTERVAL,
-            HEARTBEAT_GROUP_MIN, HEARTBEAT_GROUP_WAIT, HEARTBEAT_FLAP_COUNT, HEARTBEAT_FLAP_WINDOW, HEARTBEAT_RETENTION,
-            APPLICATION_SERVER, EVENT_MAX_FUTURE, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, STREAM_THREADS, SLACK_WEBHOOK_URL,
-            SLACK_TOKEN, SLACK_CHANNEL, SLACK_API_URL, SLACK_BATCH_MIN, SLACK_ROUTE_INTERVAL, PUBLIC_URL, RoutingRules.ROUTES);
+    public static final String HEARTBEAT_SERVICE_TIMEOUT_PREFIX = K.prefix("heartbeat.timeout.");
+    public static final ConfigKey<Duration> HEARTBEAT_CHECK_INTERVAL = K.duration("heartbeat.check-interval", Duration.ofMillis(250),
+            Duration.ofMillis(10), "how often silence is checked (wall clock)");
+    public static final ConfigKey<Integer> HEARTBEAT_GROUP_MIN = K.integer("heartbeat.group.min", 3, 2, 100_000,
+            "mass outage: this many of one service within the wait give one SERVICE_DOWN");
+    public static final ConfigKey<Duration> HEARTBEAT_GROUP_WAIT = K.duration("heartbeat.group.wait", Duration.ofSeconds(1),
+            Duration.ZERO, "how long a fresh outage waits for others of its service");
+    public static final ConfigKey<Integer> HEARTBEAT_FLAP_COUNT = K.integer("heartbeat.flap.count", 3, 1, 1000,
+            "more downs than this within the flap window is flapping");
+    public static final ConfigKey<Duration> HEARTBEAT_FLAP_WINDOW = K.duration("heartbeat.flap.window", Duration.ofMinutes(10),
+            Duration.ofSeconds(1), "see heartbeat.flap.count; also how long an instance must be stable to stop flapping");
+    public static final ConfigKey<Duration> HEARTBEAT_RETENTION = K.duration("heartbeat.retention", Duration.ofDays(7),
+            Duration.ofSeconds(1), "down and stopped instances are forgotten after this");
+    public static final ConfigKey<Optional<String>> APPLICATION_SERVER = K.optional("application.server",
+            "(127.0.0.1:<http port>)", "host:port other app instances reach this one's HTTP API at");
+    public static final ConfigKey<Duration> EVENT_MAX_FUTURE = K.duration("event.max-future", Duration.ofMinutes(5),
+            Duration.ZERO, "event times further ahead of the broker's time are clamped to it");
+    public static final ConfigKey<Integer> TOPIC_PARTITIONS = K.integer("topic.partitions", 3, 1, 10_000,
+            "partitions of the topics the app creates");
+    public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = K.integer("topic.replication-factor", -1, -1, 32,
+            "replication of the topics the app creates (-1: the broker's default)");
+    public static final ConfigKey<Integer> STREAM_THREADS = K.integer("stream.threads", 1, 1, 64, "Kafka Streams threads");
+    public static final ConfigKey<Optional<String>> SLACK_WEBHOOK_URL = K.secretUrl("slack.webhook.url",
+            "(unset: alerts go to the console)", "incoming webhook of the default route");
+    public static final ConfigKey<Optional<String>> SLACK_TOKEN = K.secret("slack.token", "(unset)",
+            "bot token of the default route (with slack.channel)");
+    public static final ConfigKey<Optional<String>> SLACK_CHANNEL = K.optional("slack.channel", "(unset)",
+            "channel of the default route in bot token mode");
+    public static final ConfigKey<Optional<String>> SLACK_API_URL = K.url("slack.api.url", "https://slack.com/api/",
+            "Web API base URL (tests point it at a local server)");
+    public static final ConfigKey<Integer> SLACK_BATCH_MIN = K.integer("slack.batch.min", 10, 1, 1000,
+            "a route's backlog of at least this many alerts is posted as one batch message");
+    public static final ConfigKey<Duration> SLACK_ROUTE_INTERVAL = K.duration("slack.route.interval", Duration.ofSeconds(1),
+            Duration.ZERO, "at most one post per route per interval");
+    public static final ConfigKey<Optional<String>> PUBLIC_URL = K.url("http.public-url", "(unset: no links in messages)",
+            "where people reach this app's HTTP API; messages link to error groups there");
+    public static final ConfigKey<List<String>> ROUTES = K.list(RoutingRules.ROUTES, List.of(),
+            "named routes, tried in order before the default one (route.<name>.*)");
+    public static final String KAFKA_PREFIX = K.prefix("kafka.");
+    static {
+        RoutingRules.PREFIXES.forEach(K::prefix);
+    }
+    /** Every key this app reads, and the key families. */
+    public static final ConfigKeys KEYS = K.build();
 
     private static final List<String> SECRET_WORDS = List.of("token", "password", "secret", "webhook", "jaas");
 
     public AppConfig {
         kafka = Map.copyOf(kafka);
+        effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
         scrubPatterns = List.copyOf(scrubPatterns);
         if (slackToken.isPresent() != slackChannel.isPresent()) {
-            throw new ConfigException(slackToken.isPresent() ? SLACK_CHANNEL : SLACK_TOKEN,
+            throw new ConfigException(slackToken.isPresent() ? SLACK_CHANNEL.name() : SLACK_TOKEN.name(),
                     "bot token mode needs both slack.token and slack.channel");
         }
     }
@@ -119,7 +161,7 @@ public record AppConfig(
         if (file != null) {
             values.putAll(readFile(file));
         }
-        Settings.Overrides overrides = Settings.fromEnvironment(env, KEYS);
+        Settings.Overrides overrides = Settings.fromEnvironment(env, KEYS.names());
         overrides.unknown().forEach(name -> warn.accept("ignoring unknown environment variable " + name));
         values.putAll(overrides.values());
         return fromSettings(new Settings(values));
@@ -144,10 +186,7 @@ public record AppConfig(
     }
 
     private static void requireKnown(String key) {
-        if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)
-                && !key.startsWith(SCRUB_PATTERN_PREFIX) && RoutingRules.PREFIXES.stream().noneMatch(key::startsWith)) {
-            throw new ConfigException(key, "unknown key (known keys: " + String.join(", ", KEYS) + ", kafka.*)");
-        }
+        KEYS.requireKnown(key, "key");
     }
 
     private static AppConfig fromSettings(Settings s) {
@@ -157,52 +196,56 @@ public record AppConfig(
                 kafka.put(k.substring(KAFKA_PREFIX.length()), v);
             }
         });
-        String appId = s.string(APPLICATION_ID, "tocsin");
+        ConfigKeys.Reading r = new ConfigKeys.Reading(s);
+        Optional<String> webhook = r.get(SLACK_WEBHOOK_URL);
+        Optional<String> token = r.get(SLACK_TOKEN);
+        Optional<String> channel = r.get(SLACK_CHANNEL);
+        r.get(ROUTES); // parsed with the route families by RoutingRules; read here so check-config shows it
         return new AppConfig(
-                s.string(BOOTSTRAP_SERVERS, "127.0.0.1:9092"),
-                topicPrefix(s),
-                appId,
-                Path.of(s.string(STATE_DIR, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-state").toString())),
-                s.intValue(HTTP_PORT, 8080, 0, 65535),
-                throttleRules(s),
+                r.get(BOOTSTRAP_SERVERS),
+                r.get(TOPIC_PREFIX),
+                r.get(APPLICATION_ID),
+                Path.of(r.get(STATE_DIR)),
+                r.get(HTTP_PORT),
+                throttleRules(r),
                 scrubPatterns(s),
-                heartbeatRules(s),
-                s.duration(EVENT_MAX_FUTURE, Duration.ofMinutes(5), Duration.ZERO),
-                s.intValue(TOPIC_PARTITIONS, 3, 1, 10_000),
-                (short) s.intValue(TOPIC_REPLICATION_FACTOR, -1, -1, 32),
-                s.intValue(STREAM_THREADS, 1, 1, 64),
-                url(s, SLACK_WEBHOOK_URL),
-                s.get(SLACK_TOKEN),
-                s.get(SLACK_CHANNEL),
-                url(s, SLACK_API_URL).orElse("https://slack.com/api/"),
-                s.intValue(SLACK_BATCH_MIN, 10, 1, 1000),
-                s.duration(SLACK_ROUTE_INTERVAL, Duration.ofSeconds(1), Duration.ZERO),
-                RoutingRules.from(s, new Route(Alert.DEFAULT_ROUTE, Matchers.ANY, url(s, SLACK_WEBHOOK_URL),
-                        s.get(SLACK_TOKEN).flatMap(t -> s.get(SLACK_CHANNEL)), Optional.empty())),
-                url(s, PUBLIC_URL),
-                s.get(APPLICATION_SERVER),
-                kafka);
+                heartbeatRules(r),
+                r.get(EVENT_MAX_FUTURE),
+                r.get(TOPIC_PARTITIONS),
+                r.get(TOPIC_REPLICATION_FACTOR).shortValue(),
+                r.get(STREAM_THREADS),
+                webhook,
+                token,
+                channel,
+                r.get(SLACK_API_URL).orElse("https://slack.com/api/"),
+                r.get(SLACK_BATCH_MIN),
+                r.get(SLACK_ROUTE_INTERVAL),
+                RoutingRules.from(s, new Route(Alert.DEFAULT_ROUTE, Matchers.ANY, webhook, token.flatMap(t -> channel), Optional.empty())),
+                r.get(PUBLIC_URL),
+                r.get(APPLICATION_SERVER),
+                kafka,
+                r.effective());
     }
 
-    private static ThrottleRules throttleRules(Settings s) {
+    private static ThrottleRules throttleRules(ConfigKeys.Reading r) {
         return new ThrottleRules(
-                s.intValue(ERROR_ALERT_LIMIT, 5, 1, 10_000),
-                s.duration(ERROR_ALERT_WINDOW, Duration.ofHours(1), Duration.ofSeconds(1)),
-                s.duration(ERROR_ALERT_GRACE, Duration.ofMinutes(5), Duration.ZERO),
-                s.duration(ERROR_DIGEST_MAX_DELAY, Duration.ofMinutes(5), Duration.ZERO),
+                r.get(ERROR_ALERT_LIMIT),
+                r.get(ERROR_ALERT_WINDOW),
+                r.get(ERROR_ALERT_GRACE),
+                r.get(ERROR_DIGEST_MAX_DELAY),
                 true,
                 Duration.ofSeconds(1),
-                s.duration(ERROR_DEDUPE_WINDOW, Duration.ofDays(1), Duration.ofMinutes(1)),
-                s.duration(ERROR_GROUP_RETENTION, Duration.ofDays(7), Duration.ofMinutes(1)));
+                r.get(ERROR_DEDUPE_WINDOW),
+                r.get(ERROR_GROUP_RETENTION));
     }
 
     private static List<String> scrubPatterns(Settings s) {
-        List<String> patterns = new java.util.ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         s.asMap().forEach((key, regex) -> {
             if (key.startsWith(SCRUB_PATTERN_PREFIX)) {
                 try {
-                    java.util.regex.Pattern.compile(regex);
-                } catch (java.util.regex.PatternSyntaxException e) {
+                    Pattern.compile(regex);
+                } catch (PatternSyntaxException e) {
                     throw new ConfigException(key, "is not a valid regular expression: " + e.getDescription());
                 }
                 patterns.add(regex);
@@ -211,41 +254,24 @@ public record AppConfig(
         return patterns;
     }
 
-    private static HeartbeatRules heartbeatRules(Settings s) {
+    private static HeartbeatRules heartbeatRules(ConfigKeys.Reading r) {
         Map<String, Duration> perService = new TreeMap<>();
-        for (String key : s.asMap().keySet()) {
+        for (String key : r.settings().asMap().keySet()) {
             if (key.startsWith(HEARTBEAT_SERVICE_TIMEOUT_PREFIX)) {
-                perService.put(key.substring(HEARTBEAT_SERVICE_TIMEOUT_PREFIX.length()), s.duration(key, null, Duration.ofMillis(500)));
+                perService.put(key.substring(HEARTBEAT_SERVICE_TIMEOUT_PREFIX.length()),
+                        r.settings().duration(key, null, Duration.ofMillis(500)));
             }
         }
         return new HeartbeatRules(
-                s.duration(HEARTBEAT_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(500)),
+                r.get(HEARTBEAT_TIMEOUT),
                 perService,
-                s.duration(HEARTBEAT_CHECK_INTERVAL, Duration.ofMillis(250), Duration.ofMillis(10)),
+                r.get(HEARTBEAT_CHECK_INTERVAL),
                 PunctuationType.WALL_CLOCK_TIME,
-                s.intValue(HEARTBEAT_GROUP_MIN, 3, 2, 100_000),
-                s.duration(HEARTBEAT_GROUP_WAIT, Duration.ofSeconds(1), Duration.ZERO),
-                s.intValue(HEARTBEAT_FLAP_COUNT, 3, 1, 1000),
-                s.duration(HEARTBEAT_FLAP_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(1)),
-                s.duration(HEARTBEAT_RETENTION, Duration.ofDays(7), Duration.ofSeconds(1)));
-    }
-
-    private static String topicPrefix(Settings s) {
-        String prefix = s.string(TOPIC_PREFIX, "tocsin.");
-        if (!prefix.matches("[a-zA-Z0-9._-]*")) {
-            throw new ConfigException(TOPIC_PREFIX, "may hold only letters, digits, '.', '_' and '-', was '" + prefix + "'");
-        }
-        return prefix;
-    }
-
-    private static Optional<String> url(Settings s, String key) {
-        Optional<String> v = s.get(key);
-        v.ifPresent(u -> {
-            if (!u.startsWith("http://") && !u.startsWith("https://")) {
-                throw new ConfigException(key, "must be an http(s) URL");
-            }
-        });
-        return v;
+                r.get(HEARTBEAT_GROUP_MIN),
+                r.get(HEARTBEAT_GROUP_WAIT),
+                r.get(HEARTBEAT_FLAP_COUNT),
+                r.get(HEARTBEAT_FLAP_WINDOW),
+                r.get(HEARTBEAT_RETENTION));
     }
 
     /** Host of {@code bootstrap.servers}' first entry (where the embedded broker listens). */
@@ -261,48 +287,22 @@ public record AppConfig(
         try {
             return Integer.parseInt(first.substring(colon + 1));
         } catch (RuntimeException e) {
-            throw new ConfigException(BOOTSTRAP_SERVERS, "must be host:port, was '" + bootstrapServers + "'");
+            throw new ConfigException(BOOTSTRAP_SERVERS.name(), "must be host:port, was '" + bootstrapServers + "'");
         }
     }
 
-    /** The effective configuration as key=value lines, secrets masked (for check-config and the start-up log). */
+    /**
+     * The effective configuration as key=value lines, secrets masked (for check-config and the start-up log): every
+     * declared key as it was read, then the key families.
+     */
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(BOOTSTRAP_SERVERS, bootstrapServers);
-        out.put(TOPIC_PREFIX, topicPrefix);
-        out.put(APPLICATION_ID, applicationId);
-        out.put(STATE_DIR, stateDir.toString());
-        out.put(HTTP_PORT, String.valueOf(httpPort));
-        out.put(ERROR_ALERT_LIMIT, String.valueOf(throttle.limit()));
-        out.put(ERROR_ALERT_WINDOW, Durations.format(throttle.window()));
-        out.put(ERROR_ALERT_GRACE, Durations.format(throttle.grace()));
-        out.put(ERROR_DIGEST_MAX_DELAY, Durations.format(throttle.digestMaxDelay()));
-        out.put(ERROR_DEDUPE_WINDOW, Durations.format(throttle.dedupeWindow()));
-        out.put(ERROR_GROUP_RETENTION, Durations.format(throttle.retention()));
+        KEYS.names().stream().filter(effective::containsKey).forEach(k -> out.put(k, effective.get(k)));
         for (int i = 0; i < scrubPatterns.size(); i++) {
             out.put(SCRUB_PATTERN_PREFIX + (i + 1), scrubPatterns.get(i));
         }
-        out.put(HEARTBEAT_TIMEOUT, Durations.format(heartbeat.timeout()));
         heartbeat.serviceTimeouts().forEach((service, t) -> out.put(HEARTBEAT_SERVICE_TIMEOUT_PREFIX + service, Durations.format(t)));
-        out.put(HEARTBEAT_CHECK_INTERVAL, Durations.format(heartbeat.checkInterval()));
-        out.put(HEARTBEAT_GROUP_MIN, String.valueOf(heartbeat.groupMin()));
-        out.put(HEARTBEAT_GROUP_WAIT, Durations.format(heartbeat.groupWait()));
-        out.put(HEARTBEAT_FLAP_COUNT, String.valueOf(heartbeat.flapCount()));
-        out.put(HEARTBEAT_FLAP_WINDOW, Durations.format(heartbeat.flapWindow()));
-        out.put(HEARTBEAT_RETENTION, Durations.format(heartbeat.retention()));
-        out.put(APPLICATION_SERVER, applicationServer.orElse("(127.0.0.1:<http port>)"));
-        out.put(EVENT_MAX_FUTURE, Durations.format(eventMaxFuture));
-        out.put(TOPIC_PARTITIONS, String.valueOf(topicPartitions));
-        out.put(TOPIC_REPLICATION_FACTOR, String.valueOf(topicReplicationFactor));
-        out.put(STREAM_THREADS, String.valueOf(streamThreads));
-        out.put(SLACK_WEBHOOK_URL, slackWebhookUrl.map(v -> "****").orElse("(unset: alerts go to the console)"));
-        out.put(SLACK_TOKEN, slackToken.map(v -> "****").orElse("(unset)"));
-        out.put(SLACK_CHANNEL, slackChannel.orElse("(unset)"));
-        out.put(SLACK_API_URL, slackApiUrl);
-        out.put(SLACK_BATCH_MIN, String.valueOf(slackBatchMin));
-        out.put(SLACK_ROUTE_INTERVAL, Durations.format(slackRouteInterval));
-        out.put(PUBLIC_URL, publicUrl.orElse("(unset: no links in messages)"));
-        out.put(RoutingRules.ROUTES, routing.routes().stream().map(Route::name).reduce((a, b) -> a + "," + b).orElse(""));
+        out.put(ROUTES.name(), routing.routes().stream().map(Route::name).reduce((a, b) -> a + "," + b).orElse(""));
         routing.routes().forEach(r -> out.put("route." + r.name(), r.matchers().fields() + " -> "
                 + r.webhookUrl().map(u -> "webhook ****").orElse(r.channel().map(c -> "channel " + c).orElse("console"))
                 + r.mention().map(m -> " mention " + m).orElse("")));

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,5 +70,26 @@ class AppConfigTest {
                 "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"p\";"));
 
         assertThat(c.describe().toString()).doesNotContain("secret").doesNotContain("password=");
+    }
+
+    @Test
+    void theReadmeTableListsExactlyTheDeclaredKeysAndFamilies() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        int header = lines.indexOf("| key | default | meaning |");
+        assertThat(header).as("the README's configuration table").isNotNegative();
+        Set<String> documented = new TreeSet<>();
+        for (String line : lines.subList(header + 2, lines.size())) {
+            if (!line.startsWith("|")) {
+                break;
+            }
+            Matcher m = Pattern.compile("`([^`]+)`").matcher(line.split("\\|")[1]);
+            while (m.find()) {
+                documented.add(m.group(1).replaceAll("<[^>]+>.*$", "").replace("*", ""));
+            }
+        }
+
+        assertThat(documented).containsAll(AppConfig.KEYS.names()).containsAll(AppConfig.KEYS.prefixes());
+        assertThat(documented).allSatisfy(key -> assertThat(AppConfig.KEYS.isKnown(key) || AppConfig.KEYS.prefixes().contains(key))
+                .as("documented key %s is declared", key).isTrue());
     }
 }

@@ -68,7 +68,7 @@ class AgentToSlackIT {
     void sevenIdenticalCapturedExceptionsBecomeFiveSlackPostsEachCarryingItsAlertId() throws Exception {
         AgentConfig agentConfig = AgentConfig.of("it-orders", "prod", broker.bootstrapServers())
                 .withInstance("it-orders-1").withInAppPackages(List.of("io.tocsin.it"))
-                .with(AgentConfig.SPOOL_DIR, java.nio.file.Files.createTempDirectory("tocsin-it-spool-").toString());
+                .with(AgentConfig.SPOOL_DIR.name(), java.nio.file.Files.createTempDirectory("tocsin-it-spool-").toString());
         try (TocsinAgent agent = TocsinAgent.start(agentConfig)) {
             for (int i = 0; i < 7; i++) {
                 agent.capture(failingLookup(1000 + i));
