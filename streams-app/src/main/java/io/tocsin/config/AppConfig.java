@@ -34,7 +34,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 /**
  * The streams app's typed configuration. Built from a properties file overlaid with {@code TOCSIN_*} environment
  * variables; every value is validated here, at start, so a bad value fails with a message naming its key instead of
- * surfacing later as a strange runtime error.
+ * surfacing later as a strange runtime error. Its length is its key declarations (each key once: name, default,
+ * validation, meaning); everything else about a key is derived from them.
  */
 public record AppConfig(
         String bootstrapServers,
