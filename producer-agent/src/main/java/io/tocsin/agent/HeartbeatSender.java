@@ -5,12 +5,14 @@ import io.tocsin.model.HeartbeatEvent;
 import io.tocsin.model.Topics;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Heartbeats on their own schedule, with the registered load figures and the agent's counters. Never spooled: a
- * stale heartbeat is worthless, so one that cannot be sent is dropped and the next comes on time.
+ * Heartbeats on their own schedule, with the registered load figures and the agent's counters, whether or not Kafka
+ * answered lately: an acknowledged heartbeat is what tells a quiet service (no errors to send) that Kafka is back.
+ * Never spooled: a stale heartbeat is worthless, so one that cannot be sent is dropped and the next comes on time.
  */
 final class HeartbeatSender {
 
@@ -22,6 +24,7 @@ final class HeartbeatSender {
     private final String key;
     private final Map<String, DoubleSupplier> loadFigures;
     private final AgentCounters counters;
+    private final AtomicBoolean acknowledged = new AtomicBoolean();
     private long nextBeat;
 
     HeartbeatSender(AgentConfig config, KafkaLink link, EventFactory events, EventCodec codec, Topics topics, String key,
@@ -37,11 +40,14 @@ final class HeartbeatSender {
     }
 
     void beatIfDue(long now) {
+        if (acknowledged.getAndSet(false)) {
+            link.succeeded(now); // Kafka answers: the spool sender may stop backing off too
+        }
         if (now < nextBeat) {
             return;
         }
         nextBeat = now + config.heartbeatInterval().toMillis();
-        if (link.producer(now) != null && link.reachable()) {
+        if (link.producer(now) != null) {
             send(HeartbeatEvent.Status.UP, now);
         }
     }
@@ -56,7 +62,11 @@ final class HeartbeatSender {
 
     private void send(HeartbeatEvent.Status status, long now) {
         byte[] beat = codec.write(events.heartbeat(status, load(), counters.snapshot(), now));
+        // acknowledged on Kafka's thread; taken up on the agent's thread at the next round
         link.send(new ProducerRecord<>(topic, key, beat), (meta, error) -> {
+            if (error == null) {
+                acknowledged.set(true);
+            }
         });
     }
 

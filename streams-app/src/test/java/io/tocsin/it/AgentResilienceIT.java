@@ -79,6 +79,25 @@ class AgentResilienceIT {
     }
 
     @Test
+    void aQuietAgentStartedBeforeItsBrokerHeartbeatsOnItsOwnOnceTheBrokerIsUp() throws Exception {
+        int port = EmbeddedKafkaBroker.freePort();
+        TocsinAgent agent = TocsinAgent.start(agentConfig("127.0.0.1:" + port, Files.createTempDirectory("tocsin-agent-spool-"))
+                .with("heartbeat.interval", "500ms"));
+        try {
+            // no errors to send: only its heartbeats can find out that Kafka is there
+            await("the agent notices Kafka is unreachable", Duration.ofSeconds(30)).until(() -> !agent.counters().isKafkaReachable());
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
+                TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
+                await("a heartbeat on the topic", Duration.ofSeconds(60)).until(() ->
+                        !Apps.records(broker.bootstrapServers(), "tocsin.heartbeats").isEmpty());
+                await("reachable again", Duration.ofSeconds(30)).until(() -> agent.counters().isKafkaReachable());
+            }
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
     void aBrokerThatAcceptsButNeverAnswersBlocksNothing() throws Exception {
         try (ServerSocket blackHole = new ServerSocket(0)) {
             List<Socket> held = new ArrayList<>();
