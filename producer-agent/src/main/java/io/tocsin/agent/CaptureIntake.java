@@ -69,17 +69,36 @@ final class CaptureIntake {
                 break;
             }
             any = true;
-            spoolAll(storm.offer(c.throwable(), c.capture(), c.at()));
+            try {
+                spoolAll(storm.offer(c.throwable(), c.capture(), c.at()));
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
+                unreadable();
+            }
         }
         return any;
     }
 
     private void spoolAll(List<StormControl.Occurrence> occurrences) {
         for (StormControl.Occurrence o : occurrences) {
-            if (spool.append(codec.write(events.exception(o.throwable(), o.capture(), o.at(), o.count())))) {
+            byte[] event;
+            try {
+                event = codec.write(events.exception(o.throwable(), o.capture(), o.at(), o.count()));
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
+                unreadable();
+                continue;
+            }
+            if (spool.append(event)) {
                 counters.spooled.increment();
             }
         }
+    }
+
+    /**
+     * A throwable whose own methods throw (a {@code getStackTrace()} or {@code getCause()} override, a message that
+     * recurses) is user code failing: that one occurrence is counted and dropped, everything else goes on.
+     */
+    private void unreadable() {
+        counters.dropped("unreadable-throwable");
     }
 
     private void sync(long now) {

@@ -96,6 +96,25 @@ class TocsinAgentTest {
     }
 
     @Test
+    void aThrowableWhoseOwnMethodsThrowIsDroppedAndCountedWhileReportingGoesOn() {
+        TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
+        try {
+            agent.capture(new IllegalStateException("hostile") {
+                @Override
+                public StackTraceElement[] getStackTrace() {
+                    throw new UnsupportedOperationException("no trace for you");
+                }
+            });
+            agent.capture(new IllegalStateException("ordinary"));
+
+            await("the ordinary one spooled", Duration.ofSeconds(10)).until(() -> agent.counters().getSpooled() == 1);
+            assertThat(agent.counters().getDroppedByReason()).containsEntry("unreadable-throwable", 1L);
+        } finally {
+            agent.close();
+        }
+    }
+
+    @Test
     void shouldNeverThrowIntoTheCaller() {
         TocsinAgent agent = TocsinAgent.start(config("127.0.0.1:1", 10));
         try {
