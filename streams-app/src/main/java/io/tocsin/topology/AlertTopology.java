@@ -118,6 +118,8 @@ public final class AlertTopology {
         Fingerprinter fingerprinter = new Fingerprinter();
         CapThenResetThrottle throttle = new CapThenResetThrottle(rules);
         errors
+                // a failed health check is an availability signal: the down alert says why, no ERROR alerts on top
+                .filterNot((key, e) -> ExceptionEvent.PROBE_CATEGORY.equals(e.category()), Named.as("not-probe-failures"))
                 .map((key, event) -> {
                     Fingerprint fp = fingerprinter.fingerprint(event);
                     return KeyValue.pair(fp.id(), new GroupedError(fp.id(), fp.title(), event));

@@ -186,6 +186,20 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
+    void shouldAlertAFailedHealthCheckOnceAsAnOutageNotAlsoAsAnError() {
+        topology.heartbeat(Events.heartbeat("site", "probe:http://site/health", now, 1000, "UP"), now);
+        wait(Duration.ofSeconds(2));
+        for (int i = 0; i < 3; i++) {
+            topology.error(Events.exception("site", "io.tocsin.probe.HealthCheckFailed", "HTTP 503 from http://site/health", now, "p" + i)
+                    .replace("\"instance\":\"site-1\"", "\"instance\":\"probe:http://site/health\"")
+                    .replace("RUNTIME", "PROBE"), now);
+        }
+        wait(Duration.ofSeconds(10));
+
+        assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+    }
+
+    @Test
     void shouldScrubSecretsFromAProbeFailureBeforeItIsStoredOrAlerted() {
         String url = "https://admin:hunter2@site/health?token=s3cr3t";
         topology.heartbeat(Events.heartbeat("site", "probe:site", now, 1000, "UP"), now);
