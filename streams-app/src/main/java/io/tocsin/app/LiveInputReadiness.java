@@ -18,15 +18,16 @@ final class LiveInputReadiness implements InputReadiness {
     private static final double MAX_LAG = 10;
 
     private final String inputTopic;
-    private final String monitorTopic;
+    private volatile String monitorTopic;
     private final AtomicReference<KafkaStreams> streams = new AtomicReference<>();
 
-    LiveInputReadiness(String inputTopic, String monitorTopic) {
+    LiveInputReadiness(String inputTopic) {
         this.inputTopic = inputTopic;
-        this.monitorTopic = monitorTopic;
     }
 
-    void attach(KafkaStreams kafkaStreams) {
+    /** Starts judging: the running app, and the internal topic the monitor reads (known once the topology is built). */
+    void attach(KafkaStreams kafkaStreams, String monitorInputTopic) {
+        monitorTopic = monitorInputTopic;
         streams.set(kafkaStreams);
     }
 

@@ -58,15 +58,14 @@ public final class TocsinApp implements AutoCloseable {
         Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
-        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats(),
-                config.applicationId() + "-" + StoreNames.HEARTBEATS_BY_SERVICE + "-repartition");
+        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats());
         Topology topology = AlertTopology.build(config, readiness);
         LOG.debug("topology:\n{}", topology.describe());
 
         HttpApi http = HttpApi.bind(config.httpPort(), new EventCodec().mapper());
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
         KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config, self));
-        readiness.attach(streams);
+        readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -36,6 +36,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
@@ -160,7 +161,7 @@ public final class AlertTopology {
                 .repartition(Repartitioned.with(keys, new JsonSerde<>(HeartbeatSignal.class, codec))
                         .withStreamPartitioner(AlertTopology::partitionByService).withName(StoreNames.HEARTBEATS_BY_SERVICE))
                 .process(() -> new HeartbeatMonitorProcessor(StoreNames.INSTANCES, rules, readiness),
-                        Named.as("heartbeat-monitor"), StoreNames.INSTANCES)
+                        Named.as(StoreNames.HEARTBEAT_MONITOR), StoreNames.INSTANCES)
                 .split(Named.as("heartbeat-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::alert, Named.as("heartbeat-alert"))
@@ -171,6 +172,22 @@ public final class AlertTopology {
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::entry, Named.as("registry-entry"))
                         .to(topics.instances(), Produced.with(keys, new JsonSerde<>(InstanceEntry.class, codec)).withName("registry-sink")), "registry"));
+    }
+
+    /**
+     * The internal topic a processor of the topology reads, as the brokers know it: its sub-topology's source topic
+     * from the topology's own description, with the application id Kafka Streams puts before internal topics.
+     */
+    public static String inputTopicOf(Topology topology, String processor, String applicationId) {
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            if (sub.nodes().stream().anyMatch(n -> n.name().equals(processor))) {
+                return sub.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
+                        .map(n -> ((TopologyDescription.Source) n).topicSet().iterator().next())
+                        .map(internal -> applicationId + "-" + internal)
+                        .findFirst().orElseThrow();
+            }
+        }
+        throw new IllegalArgumentException("no processor " + processor + " in the topology");
     }
 
     /** Keys are {@code service/instance}; the partition depends on the service alone. */
