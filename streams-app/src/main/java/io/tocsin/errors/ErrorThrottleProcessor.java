@@ -125,10 +125,16 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         for (KeyValue<String, String> timer : due(EXPIRE, expireUpTo)) {
             timers.delete(timer.key);
             ErrorGroup g = groups.get(timer.value);
-            if (g != null && g.current().closed() && g.lastSeen() + throttle.rules().retention().toMillis() <= expireUpTo) {
+            if (g == null || !g.current().closed()) {
+                continue; // gone, or a new window is open: its close schedules the next expiry
+            }
+            long expiresAt = g.lastSeen() + throttle.rules().retention().toMillis();
+            if (expiresAt <= expireUpTo) {
                 groups.delete(g.fingerprint());
                 byService.delete(serviceKey(g));
                 context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), expireUpTo));
+            } else {
+                schedule(EXPIRE, expiresAt, g.fingerprint()); // a late occurrence moved lastSeen after this was set
             }
         }
     }

@@ -239,6 +239,22 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
+    void shouldStillForgetAGroupWhoseLastSeenALateEventMovedAfterItsWindowClosed() {
+        try (TopologyFixture shortLived = new TopologyFixture(Map.of("error.alert.window", "10s", "error.alert.grace", "0s",
+                "error.digest.max-delay", "0s", "error.group.retention", "1m"))) {
+            shortLived.error(Events.exception("orders", "X", "m", T0, "a"), T0);
+            shortLived.advanceWallClock(Duration.ofSeconds(15), Duration.ofSeconds(1)); // closes [T0, T0+10s)
+            // late, into the closed window, but after the last occurrence: lastSeen moves to T0+9s
+            shortLived.error(Events.exception("orders", "X", "m", T0.plusSeconds(9), "b"), T0.plusSeconds(15));
+            shortLived.errorGroups();
+
+            shortLived.advanceWallClock(Duration.ofSeconds(70), Duration.ofSeconds(1)); // past T0+9s + 1m
+
+            assertThat(shortLived.errorGroups()).last().satisfies(r -> assertThat(r.value()).isNull());
+        }
+    }
+
+    @Test
     void shouldTruncateAbsurdEventsAndStillAlert() {
         StringBuilder frames = new StringBuilder();
         for (int i = 0; i < 50_000; i++) {
