@@ -21,7 +21,7 @@ status=0
 for i in $(seq "$runs"); do
   start=$(date +%s)
   if mvn -B verify > "$out/run-$i.log" 2>&1; then result=passed; else result=FAILED; status=1; fi
-  echo "run $i: $result in $(( $(date +%s) - start )) s, $(grep -m1 -o 'slowness factor [0-9.]*' "$out/run-$i.log" | tail -1)," \
+  echo "run $i: $result in $(( $(date +%s) - start )) s, $(grep -o "slowness factor [0-9.]*" "$out/run-$i.log" | tail -1)," \
        "load $(cut -d' ' -f1-3 /proc/loadavg) (log: $out/run-$i.log)"
 done
 exit $status

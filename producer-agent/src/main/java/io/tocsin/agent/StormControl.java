@@ -10,7 +10,9 @@ import java.util.Map;
  * Storm control at the source: per cheap key (exception type and top frames), the first {@code burst} occurrences of
  * a window pass as events of their own, the rest are folded into one event per key and window whose {@code count}
  * says how many it stands for. 10,000 identical exceptions a second become at most {@code burst + 1} events a second.
- * Runs on the agent thread; time is passed in.
+ * At most {@code maxKeys} keys are tracked per window; an occurrence of a key beyond them passes as an event of its
+ * own, untracked, so a storm of one error never hides a new one (memory stays bounded; the spool's cap bounds the
+ * rest). Runs on the agent thread; time is passed in.
  */
 final class StormControl {
 
@@ -50,8 +52,7 @@ final class StormControl {
         Window w = windows.get(key);
         if (w == null) {
             if (windows.size() >= maxKeys) {
-                counters.dropped("storm-keys");
-                return List.of();
+                return List.of(new Occurrence(t, capture, at, 1));
             }
             w = new Window(at);
             windows.put(key, w);
