@@ -23,13 +23,15 @@ public final class Scrubber {
     }
 
     private static final List<Rule> DEFAULTS = List.of(
-            new Rule(Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)[^/\\s:@]+:[^/\\s@]+@"), "$1" + MASK + "@"),
+            // each rule starts only where a run of its characters starts (lookbehind) and never gives characters
+            // back (possessive): linear in the text, even for a 100 kB token without spaces
+            new Rule(Pattern.compile("(?i)((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://)[^/\\s:@]++:[^/\\s@]++@"), "$1" + MASK + "@"),
             new Rule(Pattern.compile("(?i)([?&;](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|client_secret"
                     + "|password|passwd|pwd|auth|signature|sig|session|sessionid|jsessionid)=)[^&#\\s;]*"), "$1" + MASK),
             new Rule(Pattern.compile("(?i)(authorization\\s*[:=]\\s*)(bearer|basic|token|digest)?\\s*[^\\s,;\"']+"), "$1" + MASK),
             new Rule(Pattern.compile("(?i)\\bbearer\\s+[a-z0-9._~+/=-]{8,}"), "Bearer " + MASK),
             new Rule(Pattern.compile("\\b(xox[abposr]-[A-Za-z0-9-]+)"), MASK),
-            new Rule(Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+"), "[email]"));
+            new Rule(Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++)+"), "[email]"));
 
     private final List<Rule> rules;
 

@@ -2,6 +2,7 @@ package io.tocsin.testing;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +55,7 @@ final class ScaledTimeoutExtension implements InvocationInterceptor {
     }
 
     private static AssertionError timedOut(ScaledTimeout spec, Duration limit, Throwable cause) {
-        return new AssertionError("test timed out after " + limit.toSeconds() + " s (" + spec.seconds() + " s x slowness "
-                + Slowness.factor() + ")", cause);
+        return new AssertionError(String.format(Locale.ROOT, "test timed out after %d s (%d s x slowness %.1f)",
+                limit.toSeconds(), spec.seconds(), Slowness.factor()), cause);
     }
 }
