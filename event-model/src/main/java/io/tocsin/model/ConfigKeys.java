@@ -16,10 +16,12 @@ import java.util.function.Function;
 public final class ConfigKeys {
 
     private final List<ConfigKey<?>> keys;
+    private final List<String> names;
     private final List<String> prefixes;
 
     private ConfigKeys(List<ConfigKey<?>> keys, List<String> prefixes) {
         this.keys = List.copyOf(keys);
+        this.names = this.keys.stream().map(ConfigKey::name).toList();
         this.prefixes = List.copyOf(prefixes);
     }
 
@@ -32,7 +34,7 @@ public final class ConfigKeys {
     }
 
     public List<String> names() {
-        return keys.stream().map(ConfigKey::name).toList();
+        return names;
     }
 
     public List<String> prefixes() {
@@ -40,13 +42,13 @@ public final class ConfigKeys {
     }
 
     public boolean isKnown(String key) {
-        return names().contains(key) || prefixes.stream().anyMatch(key::startsWith);
+        return names.contains(key) || prefixes.stream().anyMatch(key::startsWith);
     }
 
     /** Fails naming the key when it is neither a declared key nor in a declared family. */
     public void requireKnown(String key, String what) {
         if (!isKnown(key)) {
-            throw new ConfigException(key, "unknown " + what + " (known keys: " + String.join(", ", names())
+            throw new ConfigException(key, "unknown " + what + " (known keys: " + String.join(", ", names)
                     + (prefixes.isEmpty() ? "" : ", " + String.join("*, ", prefixes) + "*") + ")");
         }
     }

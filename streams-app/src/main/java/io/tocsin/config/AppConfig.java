@@ -201,7 +201,6 @@ public record AppConfig(
         Optional<String> webhook = r.get(SLACK_WEBHOOK_URL);
         Optional<String> token = r.get(SLACK_TOKEN);
         Optional<String> channel = r.get(SLACK_CHANNEL);
-        r.get(ROUTES); // parsed with the route families by RoutingRules; read here so check-config shows it
         return new AppConfig(
                 r.get(BOOTSTRAP_SERVERS),
                 r.get(TOPIC_PREFIX),

@@ -14,9 +14,6 @@ import java.util.List;
  */
 public final class EventLimits {
 
-    private static final int MAX_MESSAGE_CHARS = Limits.MAX_MESSAGE_CHARS;
-    private static final int MAX_FRAMES = Limits.MAX_FRAMES;
-
     private EventLimits() {
     }
 
@@ -35,18 +32,18 @@ public final class EventLimits {
         }
         ExceptionInfo cause = bound(x.cause());
         String message = x.message();
-        boolean longMessage = message != null && message.length() > MAX_MESSAGE_CHARS;
-        boolean manyFrames = x.frames().size() > MAX_FRAMES;
+        boolean longMessage = message != null && message.length() > Limits.MAX_MESSAGE_CHARS;
+        boolean manyFrames = x.frames().size() > Limits.MAX_FRAMES;
         if (!longMessage && !manyFrames && cause == x.cause()) {
             return x;
         }
         if (longMessage) {
-            message = message.substring(0, MAX_MESSAGE_CHARS) + "… [" + (message.length() - MAX_MESSAGE_CHARS) + " chars truncated]";
+            message = message.substring(0, Limits.MAX_MESSAGE_CHARS) + "… [" + (message.length() - Limits.MAX_MESSAGE_CHARS) + " chars truncated]";
         }
         List<Frame> frames = x.frames();
         if (manyFrames) {
-            frames = new ArrayList<>(frames.subList(0, MAX_FRAMES));
-            frames.add(Limits.moreFrames(x.frames().size() - MAX_FRAMES));
+            frames = new ArrayList<>(frames.subList(0, Limits.MAX_FRAMES));
+            frames.add(Limits.moreFrames(x.frames().size() - Limits.MAX_FRAMES));
         }
         return new ExceptionInfo(x.type(), message, frames, cause);
     }

@@ -12,6 +12,7 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.model.EventCodec;
 import io.tocsin.testing.ScaledTimeout;
 import io.tocsin.testing.Slowness;
+import io.tocsin.testing.Waits;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -25,7 +26,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -133,13 +133,13 @@ class AgentResilienceIT {
         // written to the spool file means in the kernel's hands: a kill -9 of the process cannot lose it
         await("all 500 in the spool", Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("SPOOLED 500"));
         host.destroyForcibly();
-        host.waitFor(Slowness.scale(Duration.ofSeconds(10)).toMillis(), TimeUnit.MILLISECONDS);
+        Waits.exited(host, Duration.ofSeconds(10));
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start("127.0.0.1", port, null)) {
             TopicProvisioner.ensure(AppConfig.fromMap(Map.of("bootstrap.servers", broker.bootstrapServers())));
             Process next = Processes.start(log, List.of(Processes.java(), "-cp", cp, "io.tocsin.it.hosts.SpoolingHost",
                     "drain", broker.bootstrapServers(), spool.toString(), String.valueOf(Slowness.scale(Duration.ofSeconds(60)).toMillis())));
-            assertThat(next.waitFor(Slowness.scale(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(Waits.exited(next, Duration.ofSeconds(90))).isTrue();
             assertThat(occurrences(broker)).as("occurrences sent by the next process").isEqualTo(500);
         }
     }
@@ -155,7 +155,7 @@ class AgentResilienceIT {
                             + broker.bootstrapServers() + ",spool.dir=" + dir.resolve("spool"),
                     "-cp", Processes.TEST_CLASSES.toString(), "io.tocsin.it.hosts.UncaughtHost",
                     String.valueOf(Slowness.scale(Duration.ofSeconds(60)).toMillis())));
-            assertThat(host.waitFor(Slowness.scale(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(Waits.exited(host, Duration.ofSeconds(90))).isTrue();
 
             assertThat(Files.readString(log)).contains("HOST_HANDLER_RAN uncaught in a host thread").contains("HOST_DONE");
             await("event arrived", Duration.ofSeconds(30)).until(() -> events(broker).stream()
@@ -180,7 +180,7 @@ class AgentResilienceIT {
             jars.add(Processes.AGENT_JAR); // after the host's own libraries, as an application would put it
             Process host = Processes.start(log, List.of(Processes.java(), "-cp", Processes.classPath(jars),
                     "io.tocsin.it.hosts.ClashHost", broker.bootstrapServers(), dir.resolve("spool").toString()));
-            assertThat(host.waitFor(Slowness.scale(Duration.ofSeconds(90)).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(Waits.exited(host, Duration.ofSeconds(90))).isTrue();
 
             String out = Files.readString(log);
             assertThat(out).contains("HOST_KAFKA_OK 3.9.1 jackson 2.15.4").contains("AGENT_SENT 1");

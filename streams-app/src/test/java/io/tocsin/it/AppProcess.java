@@ -3,7 +3,7 @@ package io.tocsin.it;
 import static io.tocsin.testing.Waits.await;
 
 import io.tocsin.broker.EmbeddedKafkaBroker;
-import io.tocsin.testing.Slowness;
+import io.tocsin.testing.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** {@code streams-app.jar run} in a child process, as users run it: so a test can kill -9 it. */
 final class AppProcess implements AutoCloseable {
@@ -57,14 +56,14 @@ final class AppProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook, no flush, no commit. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(Slowness.scale(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS);
+        Waits.exited(process, Duration.ofSeconds(30));
     }
 
     /** SIGTERM: the app closes cleanly. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(Slowness.scale(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!Waits.exited(process, Duration.ofSeconds(60))) {
             process.destroyForcibly();
         }
     }

@@ -1,6 +1,7 @@
 package io.tocsin.testing;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
@@ -27,6 +28,11 @@ public final class Waits {
      */
     public static void letTimePass(Duration quietMachine) {
         sleep(Slowness.scale(quietMachine));
+    }
+
+    /** Waits for a child process to exit, at most {@code quietMachine} × the factor; true if it did. */
+    public static boolean exited(Process process, Duration quietMachine) throws InterruptedException {
+        return process.waitFor(Slowness.scale(quietMachine).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** {@code quietMachine} × the factor as a config value the apps parse ({@code 7500ms}). */

@@ -23,11 +23,9 @@ public final class FallbackSpool implements Spool {
     private final Set<Entry> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Entry> stale = Collections.newSetFromMap(new IdentityHashMap<>());
     private Spool current;
-    private boolean inMemory;
 
-    private FallbackSpool(Spool current, boolean inMemory, long memoryMaxBytes, AgentCounters counters, Logger log) {
+    private FallbackSpool(Spool current, long memoryMaxBytes, AgentCounters counters, Logger log) {
         this.current = current;
-        this.inMemory = inMemory;
         this.memoryMaxBytes = memoryMaxBytes;
         this.counters = counters;
         this.log = log;
@@ -38,7 +36,7 @@ public final class FallbackSpool implements Spool {
         try {
             return over(new DiskSpool(dir, maxBytes, counters), memoryMaxBytes, counters, log);
         } catch (UncheckedIOException e) {
-            FallbackSpool spool = new FallbackSpool(null, true, memoryMaxBytes, counters, log);
+            FallbackSpool spool = new FallbackSpool(null, memoryMaxBytes, counters, log);
             spool.current = spool.memory("spool directory unusable", e);
             return spool;
         }
@@ -46,7 +44,7 @@ public final class FallbackSpool implements Spool {
 
     /** Falls back from the given spool (tests pass one whose disk fails on cue). */
     static FallbackSpool over(Spool disk, long memoryMaxBytes, AgentCounters counters, Logger log) {
-        return new FallbackSpool(disk, false, memoryMaxBytes, counters, log);
+        return new FallbackSpool(disk, memoryMaxBytes, counters, log);
     }
 
     @Override
@@ -108,7 +106,7 @@ public final class FallbackSpool implements Spool {
 
     /** True once events are kept in memory only. */
     public boolean inMemory() {
-        return inMemory;
+        return current instanceof MemorySpool;
     }
 
     private void guarded(Runnable call) {
@@ -124,7 +122,6 @@ public final class FallbackSpool implements Spool {
         stale.addAll(handedOut);
         handedOut.clear();
         current = memory("spool disk failed", e);
-        inMemory = true;
         try {
             failed.close();
         } catch (RuntimeException ignored) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The agent's outbox for exception events: every event is appended here first and removed once Kafka has
  * acknowledged it, so a broker outage (or a restart during one) loses nothing. Events come out in the order they went
- * in. Implementations never throw; failures are counted.
+ * in. A {@link DiskSpool} reports a failing disk as {@link java.io.UncheckedIOException}; the agent only ever uses
+ * {@link FallbackSpool}, which turns that into a memory spool and never throws.
  */
 public interface Spool extends AutoCloseable {
 
