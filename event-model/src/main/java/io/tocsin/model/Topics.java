@@ -1,5 +1,6 @@
 package io.tocsin.model;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,8 @@ import java.util.Map;
  */
 public record Topics(String prefix) {
 
+    /** How long delivered alert ids are remembered: longer than any re-read of the alerts topic. */
+    public static final Duration DELIVERED_RETENTION = Duration.ofDays(7);
     private static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");
     private static final Map<String, String> COMPACTED = Map.of("cleanup.policy", "compact");
 
@@ -62,7 +65,7 @@ public record Topics(String prefix) {
                 new Spec(silences(), COMPACTED),
                 new Spec(alertsUndelivered(), Map.of()),
                 new Spec(deadLetters(), Map.of()),
-                new Spec(alertsDelivered(), Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(7L * 24 * 3600 * 1000))));
+                new Spec(alertsDelivered(), Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(DELIVERED_RETENTION.toMillis()))));
     }
 
     public record Spec(String name, Map<String, String> configs) {

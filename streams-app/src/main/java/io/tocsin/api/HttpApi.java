@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The app's HTTP surface on the JDK's built-in server: health, Prometheus metrics and the query API.
- * Liveness is the process; readiness is the streams client RUNNING (REBALANCING is reported, not failed on liveness).
+ * Liveness is the process; readiness is every part that does the work ready: the streams client RUNNING (REBALANCING
+ * is reported, not failed on liveness) and the notifier's thread alive.
  */
 public final class HttpApi implements AutoCloseable {
 
@@ -31,7 +33,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ObjectMapper mapper;
-    private KafkaStreams streams;
+    private List<HealthPart> parts;
     private PrometheusMeterRegistry metrics;
     private InstancesQuery instances;
     private ErrorGroupsQuery errorGroups;
@@ -59,8 +61,8 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts serving; {@code self} is this instance's {@code application.server}, where peers reach it. */
     public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, HostInfo self,
-                         KafkaProducer<String, byte[]> producer, String silencesTopic) {
-        this.streams = kafkaStreams;
+                         KafkaProducer<String, byte[]> producer, String silencesTopic, List<HealthPart> healthParts) {
+        this.parts = List.copyOf(healthParts);
         this.metrics = registry;
         Peers peers = new Peers(kafkaStreams, self, mapper);
         this.instances = new InstancesQuery(kafkaStreams, peers);
@@ -87,11 +89,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void ready(HttpExchange ex) throws IOException {
-        KafkaStreams.State state = streams.state();
+        boolean ready = parts.stream().allMatch(p -> p.ready().getAsBoolean());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", state == KafkaStreams.State.RUNNING ? "UP" : "DOWN");
-        body.put("streams", state.name());
-        json(ex, state == KafkaStreams.State.RUNNING ? 200 : 503, body);
+        body.put("status", ready ? "UP" : "DOWN");
+        parts.forEach(p -> body.put(p.name(), p.state().get()));
+        json(ex, ready ? 200 : 503, body);
     }
 
     private void instances(HttpExchange ex) throws IOException {

@@ -3,14 +3,13 @@ package io.tocsin.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tocsin.api.HealthPart;
 import io.tocsin.api.HttpApi;
 import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
-import io.tocsin.delivery.DeliveredIds;
-import io.tocsin.delivery.RetryPolicy;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
@@ -18,8 +17,8 @@ import io.tocsin.topology.AlertTopology;
 import io.tocsin.topology.StoreNames;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -76,12 +75,10 @@ public final class TocsinApp implements AutoCloseable {
         streams.start();
 
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
-        DeliveredIds delivered = new DeliveredIds(topics.alertsDelivered(), producer).load(KafkaClients.notifierConsumer(config));
-        AlertNotifier notifier = new AlertNotifier(KafkaClients.notifierConsumer(config), producer, delivered, sinks,
-                new AlertNotifier.Settings(topics.alerts(), topics.alertsUndelivered(), config.slackBatchMin(),
-                        config.slackRouteInterval(), new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random())),
-                metrics).start();
-        http.serve(streams, metrics, self, producer, topics.silences());
+        AlertNotifier notifier = AlertNotifier.forConfig(config, producer, sinks, metrics).start();
+        http.serve(streams, metrics, self, producer, topics.silences(), List.of(
+                new HealthPart("streams", () -> streams.state().name(), () -> streams.state() == KafkaStreams.State.RUNNING),
+                new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
         return new TocsinApp(streams, notifier, http, streamsMetrics, producer, sinks.get(Alert.DEFAULT_ROUTE).describe());
     }
 
@@ -91,6 +88,11 @@ public final class TocsinApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** The notifier, for tests that stop it to see readiness follow. */
+    public AlertNotifier notifier() {
+        return notifier;
     }
 
     public int httpPort() {

@@ -2,21 +2,29 @@ package io.tocsin.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
+import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * its own queue, backoff and rate limit: a route that Slack refuses never holds up another. A route posts at most one
  * message per {@code routeInterval}; when more than {@code batchMin} alerts wait on it, or the oldest has waited
  * {@value #BATCH_AFTER_S} s, they go together in one message rather than falling minutes behind.
+ *
+ * <p>No record is ever skipped: a record that cannot be read, or an alert a sink cannot even try to deliver, goes to
+ * the undelivered topic with the reason; when a step fails for another reason (Kafka refused a write), the consumer is
+ * rewound to the first record not yet done and reads it again. Whether an alert was delivered is checked when it is
+ * about to be posted, against {@link DeliveredIds} read to its end, so a copy of an alert, or an alert a peer posted
+ * before its partition moved here, is not posted again.
  */
 public final class AlertNotifier implements AutoCloseable {
 
@@ -53,12 +67,16 @@ public final class AlertNotifier implements AutoCloseable {
     private record Pending(TopicPartition partition, long offset, Alert alert, long since) {
     }
 
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
     private final class RouteQueue {
         final String route;
         final AlertSink sink;
         final Deque<Pending> waiting = new ArrayDeque<>();
         long nextAttempt;
         int failures;
+        /** After a batch the sink could not even try, alerts go one at a time to find the one it cannot take. */
+        boolean oneAtATime;
 
         RouteQueue(String route, AlertSink sink) {
             this.route = route;
@@ -71,6 +89,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final DeliveredIds delivered;
     private final Settings settings;
     private final Map<String, RouteQueue> routes = new LinkedHashMap<>();
+    private final Set<String> queued = new HashSet<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final EventCodec codec = new EventCodec();
     private final Counter deliveredCount;
@@ -94,6 +113,22 @@ public final class AlertNotifier implements AutoCloseable {
         this.thread = new Thread(this::run, "tocsin-notifier");
     }
 
+    /** The notifier of a running app: its consumer group, delivery settings and retry policy from the config. */
+    public static AlertNotifier forConfig(AppConfig config, KafkaProducer<String, byte[]> producer, Map<String, AlertSink> sinks,
+                                          MeterRegistry metrics) {
+        Topics topics = new Topics(config.topicPrefix());
+        DeliveredIds delivered = new DeliveredIds(topics.alertsDelivered(), producer, KafkaClients.notifierConsumer(config),
+                Topics.DELIVERED_RETENTION, DeliveredIds.DEFAULT_CAPACITY);
+        Settings settings = new Settings(topics.alerts(), topics.alertsUndelivered(), config.slackBatchMin(),
+                config.slackRouteInterval(), new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()));
+        return new AlertNotifier(KafkaClients.notifierConsumer(config), producer, delivered, sinks, settings, metrics);
+    }
+
+    /** Whether the notifier is working: started, not closed, its thread alive. */
+    public boolean healthy() {
+        return running && thread.isAlive();
+    }
+
     public AlertNotifier start() {
         routes.values().forEach(q -> LOG.info("route {} delivers to {}", q.route, q.sink.describe()));
         thread.start();
@@ -109,9 +144,10 @@ public final class AlertNotifier implements AutoCloseable {
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    // e.g. Kafka refused a record of delivered ids: nothing is committed past the alerts concerned, so
-                    // they are tried again (the one window in which a post can be repeated)
-                    LOG.error("delivery step failed; retrying in 1 s", e);
+                    // e.g. Kafka refused a record of delivered ids: nothing is committed past the alerts concerned, and
+                    // reading starts again at the first of them (the one window in which a post can be repeated)
+                    LOG.error("delivery step failed; reading again from the first alert not done, in 1 s", e);
+                    rewind();
                     consumer.pause(consumer.assignment());
                     consumer.poll(Duration.ofSeconds(1));
                     consumer.resume(consumer.paused());
@@ -121,9 +157,11 @@ public final class AlertNotifier implements AutoCloseable {
             if (running) {
                 LOG.error("the notifier was woken unexpectedly", e);
             }
-        } catch (RuntimeException e) {
-            LOG.error("the notifier stopped", e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("the notifier stopped; /health/ready reports it", e);
+            throw e;
         } finally {
+            delivered.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }
@@ -131,25 +169,29 @@ public final class AlertNotifier implements AutoCloseable {
     private void step() {
         long now = System.currentTimeMillis();
         backpressure();
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(pollWait(now)))) {
-            accept(r);
+        ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(pollWait(now)));
+        // all are pending before any is handled, so a failure half-way rewinds to the first not done
+        polled.forEach(r -> offsets.started(new TopicPartition(r.topic(), r.partition()), r.offset()));
+        polled.forEach(this::accept);
+        long at = System.currentTimeMillis();
+        if (routes.values().stream().anyMatch(q -> due(q, at))) {
+            delivered.catchUp(CATCH_UP_TIMEOUT);
+            routes.values().forEach(q -> attempt(q, at));
         }
-        routes.values().forEach(q -> attempt(q, System.currentTimeMillis()));
         commit();
     }
 
     private void accept(ConsumerRecord<String, byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        offsets.started(tp, r.offset());
         Alert alert;
         try {
             alert = codec.parseAlert(r.value());
-        } catch (InvalidEventException e) {
+        } catch (InvalidEventException | RuntimeException e) {
             toUndelivered(r.key(), r.value(), "unreadable alert: " + e.getMessage(), "none");
             offsets.finished(tp, r.offset());
             return;
         }
-        if (alert.silenced() || delivered.contains(alert.id())) {
+        if (alert.silenced() || delivered.contains(alert.id()) || !queued.add(alert.id())) {
             skipped.increment();
             offsets.finished(tp, r.offset());
             return;
@@ -158,18 +200,24 @@ public final class AlertNotifier implements AutoCloseable {
         q.waiting.add(new Pending(tp, r.offset(), alert, System.currentTimeMillis()));
     }
 
+    private static boolean due(RouteQueue q, long now) {
+        return !q.waiting.isEmpty() && now >= q.nextAttempt;
+    }
+
     private void attempt(RouteQueue q, long now) {
-        if (q.waiting.isEmpty() || now < q.nextAttempt) {
+        dropDelivered(q);
+        if (!due(q, now)) {
             return;
         }
-        List<Pending> batch = takeBatch(q, now);
-        DeliveryResult result = q.sink.deliver(batch.stream().map(Pending::alert).toList());
+        List<Pending> batch = q.oneAtATime ? List.of(q.waiting.peek()) : takeBatch(q, now);
+        DeliveryResult result = deliver(q, batch);
         switch (result.outcome()) {
             case DELIVERED -> {
                 delivered.record(batch.stream().map(p -> p.alert().id()).toList(), q.route);
                 deliveredCount.increment(batch.size());
                 finish(q, batch);
                 q.failures = 0;
+                q.oneAtATime = false;
                 q.nextAttempt = now + settings.routeInterval().toMillis();
             }
             case RETRY -> {
@@ -191,6 +239,33 @@ public final class AlertNotifier implements AutoCloseable {
         }
     }
 
+    /** A sink that throws (it should report, not throw) cannot take one of the alerts: find it and set it aside. */
+    private DeliveryResult deliver(RouteQueue q, List<Pending> batch) {
+        try {
+            return q.sink.deliver(batch.stream().map(Pending::alert).toList());
+        } catch (RuntimeException e) {
+            LOG.error("route {} ({}) could not even try {} alert(s)", q.route, q.sink.describe(), batch.size(), e);
+            if (batch.size() > 1) {
+                q.oneAtATime = true;
+                return DeliveryResult.retry("could not be tried: " + e);
+            }
+            return DeliveryResult.permanent("could not be tried: " + e);
+        }
+    }
+
+    /** Copies of an alert, or alerts a peer delivered before their partition moved here, are done already. */
+    private void dropDelivered(RouteQueue q) {
+        q.waiting.removeIf(p -> {
+            if (!delivered.contains(p.alert().id())) {
+                return false;
+            }
+            skipped.increment();
+            queued.remove(p.alert().id());
+            offsets.finished(p.partition(), p.offset());
+            return true;
+        });
+    }
+
     /** One alert normally; everything waiting (up to a message's worth) when the route has fallen behind. */
     private List<Pending> takeBatch(RouteQueue q, long now) {
         boolean behind = q.waiting.size() > settings.batchMin() || now - q.waiting.peek().since() > BATCH_AFTER_S * 1000;
@@ -207,6 +282,7 @@ public final class AlertNotifier implements AutoCloseable {
     private void finish(RouteQueue q, List<Pending> batch) {
         for (int i = 0; i < batch.size(); i++) {
             Pending p = q.waiting.poll();
+            queued.remove(p.alert().id());
             offsets.finished(p.partition(), p.offset());
         }
     }
@@ -257,8 +333,7 @@ public final class AlertNotifier implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commit();
-            routes.values().forEach(q -> q.waiting.removeIf(p -> partitions.contains(p.partition())));
-            offsets.forget(partitions);
+            drop(partitions);
         }
 
         @Override
@@ -267,9 +342,29 @@ public final class AlertNotifier implements AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            routes.values().forEach(q -> q.waiting.removeIf(p -> partitions.contains(p.partition())));
-            offsets.forget(partitions);
+            drop(partitions);
         }
+    }
+
+    /** Forgets what waits from these partitions: it is read again from the committed offset, here or by a peer. */
+    private void drop(Collection<TopicPartition> partitions) {
+        routes.values().forEach(q -> q.waiting.removeIf(p -> {
+            boolean gone = partitions.contains(p.partition());
+            if (gone) {
+                queued.remove(p.alert().id());
+            }
+            return gone;
+        }));
+        offsets.forget(partitions);
+    }
+
+    /** After a failed step: read each partition again from its first record not done, as if it had just been assigned. */
+    private void rewind() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, Long> from = new HashMap<>();
+        assigned.forEach(tp -> offsets.firstNotDone(tp).ifPresent(o -> from.put(tp, o)));
+        drop(assigned);
+        from.forEach(consumer::seek);
     }
 
     @Override

@@ -3,11 +3,11 @@ package io.tocsin.delivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,45 +21,70 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The notifier's durable memory of delivered alert ids, on a compacted topic with a time limit. Alert ids are
- * deterministic, so after a crash the alerts re-read since the last commit are recognised and not posted again. The
- * one remaining window for a duplicate is a crash between Slack's answer and this record.
+ * deterministic, so alerts re-read after a crash or a rebalance are recognised and not posted again.
+ *
+ * <p>It follows the topic rather than loading it once: {@link #catchUp} reads to the topic's current end before a
+ * delivery, so ids a peer recorded (before a partition moved here) are known at the moment they matter. The one window
+ * left for a duplicate is a crash between Slack's answer and the id's record. Memory is bounded twice: ids older than
+ * the topic's retention are forgotten (the topic forgets them too), and at most {@code capacity} ids are kept, the
+ * oldest going first. Used by the notifier's thread only.
  */
-public final class DeliveredIds {
+public final class DeliveredIds implements AutoCloseable {
+
+    public static final int DEFAULT_CAPACITY = 200_000;
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
-    private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    private final KafkaConsumer<String, String> follower;
+    private final Duration retention;
+    private final int capacity;
+    /** Id to the time it was recorded; insertion order is (nearly) time order, so the eldest go first. */
+    private final LinkedHashMap<String, Long> ids = new LinkedHashMap<>();
+    private List<TopicPartition> partitions;
 
-    public DeliveredIds(String topic, KafkaProducer<String, byte[]> producer) {
+    public DeliveredIds(String topic, KafkaProducer<String, byte[]> producer, Properties consumerProps, Duration retention,
+                        int capacity) {
         this.topic = topic;
         this.producer = producer;
-    }
-
-    /** Reads every id recorded so far (from the beginning to the current end). */
-    public DeliveredIds load(Properties consumerProps) {
+        this.retention = retention;
+        this.capacity = capacity;
         Properties p = new Properties();
         p.putAll(consumerProps);
         p.remove("group.id");
         p.put("enable.auto.commit", "false");
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (PartitionInfo i : c.partitionsFor(topic, Duration.ofSeconds(30))) {
-                parts.add(new TopicPartition(topic, i.partition()));
+        p.put("auto.offset.reset", "earliest");
+        this.follower = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** Reads every id recorded up to the topic's current end; fails if that takes longer than {@code timeout}. */
+    public void catchUp(Duration timeout) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        if (partitions == null) {
+            partitions = new ArrayList<>();
+            for (PartitionInfo i : follower.partitionsFor(topic, timeout)) {
+                partitions.add(new TopicPartition(topic, i.partition()));
             }
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    ids.add(r.key());
-                }
+            follower.assign(partitions);
+            follower.seekToBeginning(partitions);
+        }
+        Map<TopicPartition, Long> end = follower.endOffsets(partitions, timeout);
+        while (partitions.stream().anyMatch(tp -> follower.position(tp) < end.get(tp))) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("cannot read " + topic + " to its end within " + timeout.toSeconds() + " s");
+            }
+            for (ConsumerRecord<String, String> r : follower.poll(Duration.ofMillis(100))) {
+                remember(r.key(), r.timestamp());
             }
         }
-        return this;
+        forgetOld(System.currentTimeMillis());
     }
 
     public boolean contains(String id) {
-        return ids.contains(id);
+        return ids.containsKey(id);
+    }
+
+    int size() {
+        return ids.size();
     }
 
     /** Records the ids and waits until the broker has them. */
@@ -78,6 +103,33 @@ public final class DeliveredIds {
                 throw new IllegalStateException("cannot record delivered alerts on " + topic, e.getCause());
             }
         }
-        ids.addAll(delivered);
+        long now = System.currentTimeMillis();
+        delivered.forEach(id -> remember(id, now));
+    }
+
+    private void remember(String id, long at) {
+        if (id == null) {
+            return;
+        }
+        ids.remove(id);
+        ids.put(id, at);
+        if (ids.size() > capacity) {
+            Iterator<String> eldest = ids.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+    }
+
+    private void forgetOld(long now) {
+        long oldest = now - retention.toMillis();
+        Iterator<Long> it = ids.values().iterator();
+        while (it.hasNext() && it.next() < oldest) {
+            it.remove();
+        }
+    }
+
+    @Override
+    public void close() {
+        follower.close(Duration.ofSeconds(2));
     }
 }

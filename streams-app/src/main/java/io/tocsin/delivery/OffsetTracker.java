@@ -3,6 +3,7 @@ package io.tocsin.delivery;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,12 @@ final class OffsetTracker {
         if (p != null) {
             p.remove(offset);
         }
+    }
+
+    /** Where reading must start again so nothing started here is skipped: the lowest offset still pending. */
+    OptionalLong firstNotDone(TopicPartition tp) {
+        TreeSet<Long> p = pending.get(tp);
+        return p == null || p.isEmpty() ? OptionalLong.empty() : OptionalLong.of(p.first());
     }
 
     /** Offsets to commit that moved since the last call. */
