@@ -1,7 +1,10 @@
 package io.tocsin.agent.spool;
 
 import io.tocsin.agent.AgentCounters;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,48 +13,110 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
- * Append-only segment files under the spool directory ({@code spool-<seq>.log}, each record a 4-byte length and the
- * event), synced to disk by the agent every fsync interval, so a kill -9 loses at most that interval. Segments are
- * deleted once every event in them is acknowledged; over {@code maxBytes} the oldest segment is dropped (and its
- * events counted). Segments left by an earlier process are sent first. A torn record at the end of a segment (a crash
- * mid-write) is ignored. Disk errors surface as {@link UncheckedIOException}: the agent then falls back to memory.
- * Not thread-safe: only the agent thread uses it.
+ * Append-only segment files under the spool directory ({@code spool-<seq>.log}), synced to disk by the agent every
+ * fsync interval, so a kill -9 loses at most that interval. A segment starts with the 4 bytes {@code TSP1}; each
+ * record is a 4-byte length (big-endian, 1 to 16 MiB), the 4-byte CRC32C of the event, then the event. A file without
+ * that start was written before checksums: its records are a 4-byte length and the event.
+ * <p>
+ * Only where each record lies is kept in memory (12 bytes a record); an event is read from its file when it is handed
+ * out, so the spool costs the host's heap nothing like {@code maxBytes}. Reading a segment an earlier process left
+ * stops at the first record that cannot be one (an impossible length, a length past the end of the file, a checksum
+ * that does not match: a zero-filled tail after a power loss, a torn or damaged write), counted once as
+ * {@code spool-corrupt}; a record damaged on disk after it was written is counted the same way when it is read, and
+ * skipped. Segments are deleted once every event in them is acknowledged; over {@code maxBytes} the oldest segment is
+ * dropped (and its events counted as {@code spool-full}). Segments left by an earlier process are sent first. Disk
+ * errors surface as {@link UncheckedIOException}: {@link FallbackSpool} then falls back to memory. Not thread-safe:
+ * only the agent thread uses it.
  */
 public final class DiskSpool implements Spool {
 
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".log";
     private static final long SEGMENT_MAX = 1 << 20;
+    /** Read as a length in the format before checksums this is about 1.4 GB, past MAX_EVENT: the two cannot be confused. */
+    private static final byte[] MAGIC = {'T', 'S', 'P', '1'};
+    /** Far above any event the agent builds; a larger length read back is damage, not an event. */
+    static final int MAX_EVENT = 16 << 20;
+    private static final String CORRUPT = "spool-corrupt";
 
-    private final class Segment {
+    /** How a segment's records are laid out. */
+    private enum Format {
+        CHECKED(MAGIC.length, 8),
+        BEFORE_CHECKSUMS(0, 4);
+
+        /** Where the first record starts. */
+        final int start;
+        /** Bytes before each event. */
+        final int header;
+
+        Format(int start, int header) {
+            this.start = start;
+            this.header = header;
+        }
+
+        /** Reads the start of a segment: past the magic if there is one, else back where it was. */
+        static Format of(InputStream in) throws IOException {
+            in.mark(MAGIC.length);
+            if (Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
+                return CHECKED;
+            }
+            in.reset();
+            return BEFORE_CHECKSUMS;
+        }
+    }
+
+    /** One segment file and where its records lie, never their events. */
+    private static final class Segment {
         final long seq;
         final Path path;
-        List<byte[]> entries;
+        final Format format;
         final BitSet acked = new BitSet();
+        long[] offsets = new long[64];
+        int[] lengths = new int[64];
+        int count;
         int cursor;
+        /** Bytes of the file, intact records or not: what it takes on disk. */
         long size;
 
-        Segment(long seq, Path path, long size) {
+        Segment(long seq, Path path, Format format, long size) {
             this.seq = seq;
             this.path = path;
+            this.format = format;
             this.size = size;
         }
 
-        List<byte[]> entries() {
-            if (entries == null) {
-                entries = read(path);
+        void add(long offset, int length) {
+            if (count == offsets.length) {
+                offsets = Arrays.copyOf(offsets, count * 2);
+                lengths = Arrays.copyOf(lengths, count * 2);
             }
-            return entries;
+            offsets[count] = offset;
+            lengths[count] = length;
+            count++;
+        }
+
+        long recordBytes(int i) {
+            return format.header + (long) lengths[i];
+        }
+
+        long unackedBytes() {
+            long n = 0;
+            for (int i = acked.nextClearBit(0); i < count; i = acked.nextClearBit(i + 1)) {
+                n += recordBytes(i);
+            }
+            return n;
         }
 
         boolean done() {
-            return entries != null && acked.cardinality() == entries.size();
+            return acked.cardinality() == count;
         }
     }
 
@@ -75,17 +140,7 @@ public final class DiskSpool implements Spool {
         try {
             Files.createDirectories(dir);
             lock();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    long seq = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
-                    long size = Files.size(f);
-                    segments.put(seq, new Segment(seq, f, size));
-                    bytes += size;
-                    pending += size;
-                }
-            }
-            openActive(segments.isEmpty() ? 1 : segments.lastKey() + 1);
+            openActive(loadEarlierSegments() + 1);
         } catch (IOException | NumberFormatException e) {
             throw new UncheckedIOException(new IOException("cannot use spool directory " + dir + ": " + e.getMessage(), e));
         }
@@ -106,25 +161,88 @@ public final class DiskSpool implements Spool {
         }
     }
 
+    /** Indexes the segments an earlier process left; returns the highest sequence number seen (0 if none). */
+    private long loadEarlierSegments() throws IOException {
+        long lastSeq = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                long seq = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+                lastSeq = Math.max(lastSeq, seq);
+                Segment s = index(seq, f);
+                if (s.count == 0) {
+                    Files.delete(f); // nothing in it to send, and nothing would ever delete it otherwise
+                    continue;
+                }
+                segments.put(seq, s);
+                bytes += s.size;
+                pending += s.unackedBytes();
+            }
+        }
+        return lastSeq;
+    }
+
+    /** Streams through a segment once, keeping where each intact record lies and stopping at the first that is not. */
+    private Segment index(long seq, Path path) throws IOException {
+        long size = Files.size(path);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+            Segment s = new Segment(seq, path, Format.of(in), size);
+            byte[] chunk = new byte[1 << 16];
+            long pos = s.format.start;
+            while (size - pos >= s.format.header) {
+                int length = in.readInt();
+                int crc = s.format == Format.CHECKED ? in.readInt() : 0;
+                boolean fits = length > 0 && length <= MAX_EVENT && length <= size - pos - s.format.header;
+                if (!fits || !intact(s.format, crc, in, length, chunk)) {
+                    break;
+                }
+                s.add(pos, length);
+                pos += s.format.header + length;
+            }
+            if (pos != size) {
+                counters.dropped(CORRUPT); // one count for the stop: past it there is no telling how many events were lost
+            }
+            return s;
+        }
+    }
+
+    /** Consumes the event's bytes; checks them against the CRC for segments that have one. */
+    private static boolean intact(Format format, int crc, InputStream in, int length, byte[] chunk) throws IOException {
+        if (format == Format.BEFORE_CHECKSUMS) {
+            in.skipNBytes(length);
+            return true;
+        }
+        CRC32C sum = new CRC32C();
+        for (int left = length; left > 0; ) {
+            int n = in.read(chunk, 0, Math.min(left, chunk.length));
+            if (n < 0) {
+                return false;
+            }
+            sum.update(chunk, 0, n);
+            left -= n;
+        }
+        return (int) sum.getValue() == crc;
+    }
+
     @Override
     public boolean append(byte[] event) {
-        long recordSize = 4L + event.length;
-        if (recordSize > maxBytes) {
+        if (event.length == 0) {
+            return false; // nothing to send; and a zero length is what a zero-filled tail reads as, so it marks the end
+        }
+        long recordSize = Format.CHECKED.header + (long) event.length;
+        if (event.length > MAX_EVENT || recordSize > maxBytes) {
             counters.dropped("spool-full");
             return false;
         }
         try {
-            if (active.size + recordSize > segmentMax && active.size > 0) {
+            if (active.size + recordSize > segmentMax && active.count > 0) {
                 roll();
             }
             while (bytes + recordSize > maxBytes && segments.firstKey() != active.seq) {
                 dropOldest();
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) recordSize).putInt(event.length).put(event).flip();
-            while (buf.hasRemaining()) {
-                writer.write(buf);
-            }
-            active.entries.add(event);
+            write(event);
+            active.add(active.size, event.length);
             active.size += recordSize;
             bytes += recordSize;
             pending += recordSize;
@@ -135,22 +253,81 @@ public final class DiskSpool implements Spool {
         }
     }
 
+    private void write(byte[] event) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(Format.CHECKED.header).putInt(event.length).putInt(crc32c(event)).flip();
+        ByteBuffer[] record = {header, ByteBuffer.wrap(event)};
+        while (record[1].hasRemaining()) {
+            writer.write(record);
+        }
+    }
+
     @Override
     public List<Entry> next(int max) {
         List<Entry> out = new ArrayList<>();
-        for (Segment s : segments.values()) {
-            List<byte[]> entries = s.entries();
-            while (out.size() < max && s.cursor < entries.size()) {
-                int i = s.cursor++;
-                if (!s.acked.get(i)) {
-                    out.add(new Entry(s.seq, i, entries.get(i)));
-                }
-            }
+        // a copy: a segment whose last unacknowledged record turns out damaged is deleted on the way
+        for (Segment s : List.copyOf(segments.values())) {
             if (out.size() >= max) {
                 break;
             }
+            if (s.cursor < s.count) {
+                handOut(s, max, out);
+            }
+            if (s != active && s.done()) {
+                delete(s);
+            }
         }
         return out;
+    }
+
+    private void handOut(Segment s, int max, List<Entry> out) {
+        try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ)) {
+            while (out.size() < max && s.cursor < s.count) {
+                int i = s.cursor++;
+                if (s.acked.get(i)) {
+                    continue;
+                }
+                byte[] event = read(in, s, i);
+                if (event != null) {
+                    out.add(new Entry(s.seq, i, event));
+                } else {
+                    forget(s, i);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The event of record {@code i}, or null if the disk no longer holds what was written there. Its neighbours were
+     * framed when written or indexed, so they are still read: one damaged record does not lose the rest.
+     */
+    private static byte[] read(FileChannel in, Segment s, int i) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(s.format.header);
+        byte[] event = new byte[s.lengths[i]];
+        if (!readFully(in, header, s.offsets[i]) || !readFully(in, ByteBuffer.wrap(event), s.offsets[i] + s.format.header)) {
+            return null;
+        }
+        header.flip();
+        if (header.getInt() != event.length) {
+            return null;
+        }
+        return s.format == Format.BEFORE_CHECKSUMS || header.getInt() == crc32c(event) ? event : null;
+    }
+
+    private static boolean readFully(FileChannel in, ByteBuffer buf, long at) throws IOException {
+        while (buf.hasRemaining()) {
+            if (in.read(buf, at + buf.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void forget(Segment s, int i) {
+        counters.dropped(CORRUPT);
+        s.acked.set(i);
+        pending -= s.recordBytes(i);
     }
 
     @Override
@@ -161,7 +338,7 @@ public final class DiskSpool implements Spool {
         }
         if (!s.acked.get(entry.index())) {
             s.acked.set(entry.index());
-            pending -= 4L + entry.event().length;
+            pending -= s.recordBytes(entry.index());
         }
         if (s != active && s.done()) {
             delete(s);
@@ -201,7 +378,7 @@ public final class DiskSpool implements Spool {
         try {
             sync();
             writer.close();
-            if (active.entries.isEmpty() || active.done()) {
+            if (active.done()) {
                 Files.deleteIfExists(active.path);
             }
             lockChannel.close();
@@ -212,10 +389,14 @@ public final class DiskSpool implements Spool {
 
     private void openActive(long seq) throws IOException {
         Path path = dir.resolve(String.format("%s%020d%s", PREFIX, seq, SUFFIX));
-        writer = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        active = new Segment(seq, path, 0);
-        active.entries = new ArrayList<>();
+        writer = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        ByteBuffer magic = ByteBuffer.wrap(MAGIC);
+        while (magic.hasRemaining()) {
+            writer.write(magic);
+        }
+        active = new Segment(seq, path, Format.CHECKED, MAGIC.length);
         segments.put(seq, active);
+        bytes += MAGIC.length;
     }
 
     private void roll() throws IOException {
@@ -231,11 +412,11 @@ public final class DiskSpool implements Spool {
 
     private void dropOldest() {
         Segment oldest = segments.firstEntry().getValue();
-        int lost = oldest.entries == null ? countRecords(oldest.path) : oldest.entries.size() - oldest.acked.cardinality();
+        int lost = oldest.count - oldest.acked.cardinality();
         for (int i = 0; i < lost; i++) {
             counters.dropped("spool-full");
         }
-        pending -= oldest.entries == null ? oldest.size : unackedBytes(oldest);
+        pending -= oldest.unackedBytes();
         delete(oldest);
     }
 
@@ -249,36 +430,9 @@ public final class DiskSpool implements Spool {
         }
     }
 
-    private static long unackedBytes(Segment s) {
-        long n = 0;
-        for (int i = 0; i < s.entries.size(); i++) {
-            if (!s.acked.get(i)) {
-                n += 4L + s.entries.get(i).length;
-            }
-        }
-        return n;
-    }
-
-    private static int countRecords(Path path) {
-        return read(path).size();
-    }
-
-    private static List<byte[]> read(Path path) {
-        List<byte[]> out = new ArrayList<>();
-        try {
-            ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(path));
-            while (all.remaining() >= 4) {
-                int len = all.getInt();
-                if (len < 0 || len > all.remaining()) {
-                    break; // a torn record from a crash mid-write
-                }
-                byte[] event = new byte[len];
-                all.get(event);
-                out.add(event);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+    private static int crc32c(byte[] event) {
+        CRC32C sum = new CRC32C();
+        sum.update(event);
+        return (int) sum.getValue();
     }
 }
