@@ -45,6 +45,10 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, doc, (s, n) -> s.intValue(n, defaultValue, min, max), String::valueOf);
     }
 
+    static ConfigKey<Boolean> bool(String name, boolean defaultValue, String doc) {
+        return new ConfigKey<>(name, doc, (s, n) -> s.bool(n, defaultValue), String::valueOf);
+    }
+
     static ConfigKey<Long> longValue(String name, long defaultValue, long min, String doc) {
         return new ConfigKey<>(name, doc, (s, n) -> s.longValue(n, defaultValue, min), String::valueOf);
     }

@@ -115,6 +115,10 @@ public final class ConfigKeys {
             return add(ConfigKey.integer(name, defaultValue, min, max, doc));
         }
 
+        public ConfigKey<Boolean> bool(String name, boolean defaultValue, String doc) {
+            return add(ConfigKey.bool(name, defaultValue, doc));
+        }
+
         public ConfigKey<Long> longValue(String name, long defaultValue, long min, String doc) {
             return add(ConfigKey.longValue(name, defaultValue, min, doc));
         }

@@ -49,6 +49,18 @@ public final class Settings {
         return v;
     }
 
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> v = get(key).map(x -> x.trim().toLowerCase(java.util.Locale.ROOT));
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (v.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(key, "must be true or false, was '" + v.get() + "'");
+        };
+    }
+
     public long longValue(String key, long defaultValue, long min) {
         long v = parse(key, defaultValue, Long::parseLong, "an integer");
         if (v < min) {

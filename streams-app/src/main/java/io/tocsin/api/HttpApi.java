@@ -2,18 +2,24 @@ package io.tocsin.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tocsin.config.HttpAccess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,18 +35,22 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    static final int BODY_MAX = 64 * 1024;
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ScheduledExecutorService expiry;
     private final ObjectMapper mapper;
+    private final HttpAccess access;
     private List<HealthPart> parts;
     private PrometheusMeterRegistry metrics;
     private InstancesQuery instances;
     private ErrorGroupsQuery errorGroups;
     private SilencesApi silences;
 
-    private HttpApi(HttpServer server, ObjectMapper mapper) {
+    private HttpApi(HttpServer server, HttpAccess access, ObjectMapper mapper) {
         this.server = server;
+        this.access = access;
         this.mapper = mapper;
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "tocsin-http");
@@ -48,14 +58,23 @@ public final class HttpApi implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        this.expiry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tocsin-silence-expiry");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Binds the port first: with {@code http.port=0} the real port must be known before Kafka Streams starts. */
-    public static HttpApi bind(int port, ObjectMapper mapper) {
+    public static HttpApi bind(int port, HttpAccess access, ObjectMapper mapper) {
         try {
-            return new HttpApi(HttpServer.create(new InetSocketAddress(port), 64), mapper);
+            HttpServer server = HttpServer.create(new InetSocketAddress(access.bind(), port), 64);
+            if (access.token().isEmpty() && !access.loopbackOnly()) {
+                LOG.warn("the HTTP API listens on {} without http.token: reads are open, changes (silences) are refused", access.bind());
+            }
+            return new HttpApi(server, access, mapper);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on http.port " + port + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + access.bind() + ":" + port + " (http.bind, http.port): " + e.getMessage(), e);
         }
     }
 
@@ -64,14 +83,26 @@ public final class HttpApi implements AutoCloseable {
                          KafkaProducer<String, byte[]> producer, String silencesTopic, List<HealthPart> healthParts) {
         this.parts = List.copyOf(healthParts);
         this.metrics = registry;
-        Peers peers = new Peers(kafkaStreams, self, mapper);
+        Peers peers = new Peers(kafkaStreams, self, mapper, access.tokenForReads() ? access.token() : Optional.empty());
         this.instances = new InstancesQuery(kafkaStreams, peers);
         this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers);
-        this.silences = new SilencesApi(kafkaStreams, producer, silencesTopic, mapper, Clock.systemUTC());
+        this.silences = new SilencesApi(kafkaStreams, producer, silencesTopic, mapper, Clock.systemUTC(), access.silenceMaxDuration());
         routes();
+        expiry.scheduleWithFixedDelay(this::expireSilences, 1, 10, TimeUnit.MINUTES);
         server.start();
         LOG.info("HTTP API on port {}", port());
         return this;
+    }
+
+    private void expireSilences() {
+        try {
+            int n = silences.expireEnded();
+            if (n > 0) {
+                LOG.info("expired {} silence(s) that ended more than {} h ago", n, SilencesApi.KEEP_ENDED_H);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("silence expiry skipped this time: {}", e.getMessage());
+        }
     }
 
     public int port() {
@@ -83,9 +114,9 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/health/ready", this::ready);
         server.createContext("/health", this::ready);
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-        server.createContext("/api/instances", this::instances);
-        server.createContext("/api/error-groups", this::errorGroups);
-        server.createContext("/api/silences", this::silences);
+        server.createContext("/api/instances", guarded(this::instances));
+        server.createContext("/api/error-groups", guarded(this::errorGroups));
+        server.createContext("/api/silences", guarded(this::silences));
     }
 
     private void ready(HttpExchange ex) throws IOException {
@@ -149,8 +180,7 @@ public final class HttpApi implements AutoCloseable {
             if (id.isEmpty() && method.equals("GET")) {
                 json(ex, 200, silences.active());
             } else if (id.isEmpty() && method.equals("POST")) {
-                String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                json(ex, 201, silences.create(body));
+                json(ex, 201, silences.create(jsonBody(ex)));
             } else if (!id.isEmpty() && method.equals("DELETE")) {
                 var deleted = silences.delete(id);
                 if (deleted.isPresent()) {
@@ -161,10 +191,63 @@ public final class HttpApi implements AutoCloseable {
             } else {
                 json(ex, 405, Map.of("error", method + " is not supported here"));
             }
+        } catch (RefusedException e) {
+            json(ex, e.status, Map.of("error", e.getMessage()));
         } catch (IllegalArgumentException e) {
             json(ex, 400, Map.of("error", e.getMessage()));
         } catch (Peers.NotReadyException e) {
             json(ex, 503, Map.of("error", e.getMessage()));
+        }
+    }
+
+    /**
+     * Every /api request passes here: a change (any method but GET/HEAD) needs the token, or a loopback-only API
+     * without one; a read needs it when {@code http.token.reads} is set.
+     */
+    private HttpHandler guarded(HttpHandler handler) {
+        return ex -> {
+            boolean change = !ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD");
+            if (change && access.token().isEmpty() && !access.openForChanges()) {
+                json(ex, 403, Map.of("error", "changes are refused: this API listens on " + access.bind()
+                        + " without http.token; set http.token and send 'Authorization: Bearer <token>'"));
+            } else if ((change || access.tokenForReads()) && access.token().isPresent() && !bearerMatches(ex, access.token().get())) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tocsin\"");
+                json(ex, 401, Map.of("error", "send 'Authorization: Bearer <http.token>'"));
+            } else {
+                handler.handle(ex);
+            }
+        };
+    }
+
+    private static boolean bearerMatches(HttpExchange ex, String token) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // constant time, so the token cannot be guessed byte by byte from response times
+        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JSON body of at most {@value #BODY_MAX} bytes; a form or text body is refused, so a web page cannot post one cross-site. */
+    private static String jsonBody(HttpExchange ex) throws IOException {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).strip().matches("application/json\\s*(;.*)?")) {
+            throw new RefusedException(415, "Content-Type must be application/json");
+        }
+        byte[] body = ex.getRequestBody().readNBytes(BODY_MAX + 1);
+        if (body.length > BODY_MAX) {
+            throw new RefusedException(413, "the body is larger than " + BODY_MAX + " bytes");
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** A request refused with its own status. */
+    private static final class RefusedException extends RuntimeException {
+        final int status;
+
+        RefusedException(int status, String message) {
+            super(message);
+            this.status = status;
         }
     }
 
@@ -216,6 +299,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        expiry.shutdownNow();
         executor.shutdownNow();
     }
 }

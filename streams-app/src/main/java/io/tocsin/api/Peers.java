@@ -30,9 +30,12 @@ final class Peers {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final ObjectMapper mapper;
+    private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    Peers(KafkaStreams streams, HostInfo self, ObjectMapper mapper) {
+    /** {@code token}: sent to peers when reads need it ({@code http.token.reads}); every instance shares it. */
+    Peers(KafkaStreams streams, HostInfo self, ObjectMapper mapper, Optional<String> token) {
+        this.token = token;
         this.streams = streams;
         this.self = self;
         this.mapper = mapper;
@@ -63,8 +66,9 @@ final class Peers {
         String sep = pathAndQuery.contains("?") ? "&" : "?";
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery + sep + LOCAL_SCOPE);
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 404) {
                 return Optional.empty();
             }

@@ -8,6 +8,7 @@ import io.tocsin.routing.Matchers;
 import io.tocsin.routing.Silence;
 import io.tocsin.topology.StoreNames;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -33,13 +34,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class SilencesApi {
 
+    static final long KEEP_ENDED_H = 24;
+
     private final KafkaStreams streams;
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final Duration maxDuration;
 
-    SilencesApi(KafkaStreams streams, KafkaProducer<String, byte[]> producer, String topic, ObjectMapper mapper, Clock clock) {
+    SilencesApi(KafkaStreams streams, KafkaProducer<String, byte[]> producer, String topic, ObjectMapper mapper, Clock clock,
+                Duration maxDuration) {
+        this.maxDuration = maxDuration;
         this.streams = streams;
         this.producer = producer;
         this.topic = topic;
@@ -49,7 +55,9 @@ final class SilencesApi {
 
     /**
      * Body: {@code {"matchers":{"service":"orders","kind":["ERROR"]},"duration":"2h" | "until":"ISO",
-     * "startsAt":"ISO" (optional), "createdBy":"who","comment":"why"}}.
+     * "startsAt":"ISO" (optional), "createdBy":"who","comment":"why", "force":true (optional)}}. A silence lasts at
+     * most {@code silence.max-duration}, and must name a service or an instance unless {@code force} says that
+     * silencing every service (of an environment, kind or severity) is meant.
      */
     Silence create(String body) {
         JsonNode n;
@@ -62,6 +70,10 @@ final class SilencesApi {
             throw new IllegalArgumentException("body must be a JSON object");
         }
         Matchers matchers = matchers(n.path("matchers"));
+        if (!narrow(matchers) && !n.path("force").asBoolean(false)) {
+            throw new IllegalArgumentException("these matchers silence every service " + (matchers.fields().isEmpty() ? "" : matchers.fields() + " ")
+                    + "(name a service or an instance, or add \"force\":true if that is what you mean)");
+        }
         Instant now = clock.instant();
         Instant startsAt = n.hasNonNull("startsAt") ? instant(n, "startsAt") : now;
         Instant endsAt;
@@ -74,6 +86,10 @@ final class SilencesApi {
         }
         if (!endsAt.isAfter(startsAt)) {
             throw new IllegalArgumentException("the silence ends before it starts");
+        }
+        if (Duration.between(startsAt.isAfter(now) ? startsAt : now, endsAt).compareTo(maxDuration) > 0) {
+            throw new IllegalArgumentException("a silence may last at most " + Durations.format(maxDuration)
+                    + " (silence.max-duration); this one would end at " + endsAt);
         }
         String createdBy = text(n, "createdBy");
         String comment = text(n, "comment");
@@ -100,6 +116,30 @@ final class SilencesApi {
         Optional<Silence> existing = Optional.ofNullable(store().get(id));
         existing.ifPresent(s -> send(id, null));
         return existing;
+    }
+
+    /**
+     * Writes tombstones for silences that ended more than {@value #KEEP_ENDED_H} h ago, so the compacted topic, and
+     * the store every alert is checked against, hold only what can still matter: a late alert from within a silence
+     * (grace, a spool replayed after an outage) is still matched for a day. Every instance may run it; a tombstone
+     * written twice is harmless.
+     */
+    int expireEnded() {
+        Instant before = clock.instant().minus(Duration.ofHours(KEEP_ENDED_H));
+        List<String> ended = new ArrayList<>();
+        try (KeyValueIterator<String, Silence> it = store().all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && kv.value.endsAt().isBefore(before)) {
+                    ended.add(kv.key);
+                }
+            });
+        }
+        ended.forEach(id -> send(id, null));
+        return ended.size();
+    }
+
+    private static boolean narrow(Matchers m) {
+        return m.fields().containsKey("service") || m.fields().containsKey("instance");
     }
 
     private ReadOnlyKeyValueStore<String, Silence> store() {

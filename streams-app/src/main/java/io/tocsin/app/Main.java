@@ -58,6 +58,11 @@ public final class Main {
         AppConfig load() {
             return AppConfig.load(config, System.getenv(), LOG::warn);
         }
+
+        /** dev and demo listen on loopback only unless told otherwise: they run on a developer's machine. */
+        AppConfig loadLocal() {
+            return AppConfig.load(config, System.getenv(), LOG::warn, Map.of(AppConfig.HTTP_BIND.name(), "127.0.0.1"));
+        }
     }
 
     /** Verbs that stay up until the process is stopped; resources are closed in reverse order of start. */
@@ -123,7 +128,7 @@ public final class Main {
         Path dataDir;
 
         AppConfig startBroker() {
-            AppConfig config = options.load();
+            AppConfig config = options.loadLocal();
             startBroker(config, dataDir);
             return config;
         }

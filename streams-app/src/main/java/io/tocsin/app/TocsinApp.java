@@ -61,7 +61,7 @@ public final class TocsinApp implements AutoCloseable {
         Topology topology = AlertTopology.build(config, readiness);
         LOG.debug("topology:\n{}", topology.describe());
 
-        HttpApi http = HttpApi.bind(config.httpPort(), new EventCodec().mapper());
+        HttpApi http = HttpApi.bind(config.httpPort(), config.http(), new EventCodec().mapper());
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
         KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config, self));
         readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));

@@ -43,6 +43,7 @@ public record AppConfig(
         String applicationId,
         Path stateDir,
         int httpPort,
+        HttpAccess http,
         ThrottleRules throttle,
         List<String> scrubPatterns,
         HeartbeatRules heartbeat,
@@ -78,6 +79,14 @@ public record AppConfig(
     public static final ConfigKey<String> STATE_DIR = K.text("state.dir",
             Path.of(System.getProperty("java.io.tmpdir"), "tocsin-state").toString(), "RocksDB state; set it per instance in production");
     public static final ConfigKey<Integer> HTTP_PORT = K.integer("http.port", 8080, 0, 65535, "health, metrics and API");
+    public static final ConfigKey<String> HTTP_BIND = K.text("http.bind", "0.0.0.0",
+            "address the HTTP API listens on (dev and demo: 127.0.0.1 unless set)");
+    public static final ConfigKey<Optional<String>> HTTP_TOKEN = K.secret("http.token",
+            "(unset: changes only when http.bind is a loopback address)", "bearer token every API change must carry");
+    public static final ConfigKey<Boolean> HTTP_TOKEN_READS = K.bool("http.token.reads", false,
+            "whether /api reads need the token too (health and metrics never do)");
+    public static final ConfigKey<Duration> SILENCE_MAX_DURATION = K.duration("silence.max-duration", Duration.ofDays(7),
+            Duration.ofMinutes(1), "the longest silence the API accepts");
     public static final ConfigKey<Integer> ERROR_ALERT_LIMIT = K.integer("error.alert.limit", 5, 1, 10_000,
             "alerts per error group and window");
     public static final ConfigKey<Duration> ERROR_ALERT_WINDOW = K.duration("error.alert.window", Duration.ofHours(1),
@@ -158,7 +167,12 @@ public record AppConfig(
 
     /** Reads the optional file, overlays the environment, validates. Unknown environment names go to {@code warn}. */
     public static AppConfig load(Path file, Map<String, String> env, Consumer<String> warn) {
-        Map<String, String> values = new TreeMap<>();
+        return load(file, env, warn, Map.of());
+    }
+
+    /** As {@link #load(Path, Map, Consumer)}, with defaults of a verb (e.g. dev's loopback bind) under the user's values. */
+    public static AppConfig load(Path file, Map<String, String> env, Consumer<String> warn, Map<String, String> verbDefaults) {
+        Map<String, String> values = new TreeMap<>(verbDefaults);
         if (file != null) {
             values.putAll(readFile(file));
         }
@@ -207,6 +221,7 @@ public record AppConfig(
                 r.get(APPLICATION_ID),
                 Path.of(r.get(STATE_DIR)),
                 r.get(HTTP_PORT),
+                new HttpAccess(r.get(HTTP_BIND), r.get(HTTP_TOKEN), r.get(HTTP_TOKEN_READS), r.get(SILENCE_MAX_DURATION)),
                 throttleRules(r),
                 scrubPatterns(s),
                 heartbeatRules(r),

@@ -34,12 +34,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** Starts real streams-app instances on an embedded broker for integration tests, and reads what they wrote. */
-final class Apps {
+public final class Apps {
 
     private Apps() {
     }
 
-    static AppConfig config(EmbeddedKafkaBroker broker, RecordingSlack slack, Map<String, String> overrides) {
+    public static AppConfig config(EmbeddedKafkaBroker broker, RecordingSlack slack, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", broker.bootstrapServers());
         try {
@@ -55,14 +55,14 @@ final class Apps {
         return AppConfig.fromMap(settings);
     }
 
-    static TocsinApp start(AppConfig config) {
+    public static TocsinApp start(AppConfig config) {
         TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
         await("streams RUNNING", Duration.ofSeconds(60)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
         return app;
     }
 
     /** Waits until both instances run and each has active tasks, i.e. they share the work. */
-    static void awaitWorkShared(TocsinApp a, TocsinApp b) {
+    public static void awaitWorkShared(TocsinApp a, TocsinApp b) {
         await("work shared", Duration.ofSeconds(90)).until(() ->
                 a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
                         && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
@@ -70,7 +70,7 @@ final class Apps {
     }
 
     /** GET a JSON answer from an app's HTTP API; anything but 200 fails. */
-    static JsonNode getJson(TocsinApp app, String path) throws Exception {
+    public static JsonNode getJson(TocsinApp app, String path) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -81,7 +81,7 @@ final class Apps {
     }
 
     /** Every alert on the alerts topic so far (read_committed, from the beginning to the current end). */
-    static List<Alert> alerts(String bootstrapServers, String topic) {
+    public static List<Alert> alerts(String bootstrapServers, String topic) {
         EventCodec codec = new EventCodec();
         List<Alert> out = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records(bootstrapServers, topic)) {
@@ -94,7 +94,7 @@ final class Apps {
         return out;
     }
 
-    static List<ConsumerRecord<String, byte[]>> records(String bootstrapServers, String topic) {
+    public static List<ConsumerRecord<String, byte[]>> records(String bootstrapServers, String topic) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("isolation.level", "read_committed");

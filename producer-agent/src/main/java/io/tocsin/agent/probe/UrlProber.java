@@ -86,16 +86,16 @@ public final class UrlProber implements AutoCloseable {
                     HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status < 200 || status >= 300) {
-                return "HTTP " + status + " from " + url;
+                return "HTTP " + status + " from " + ProbeSettings.shown(url);
             }
             if (settings.expectBody() != null && !response.body().contains(settings.expectBody())) {
-                return "HTTP " + status + " from " + url + " without the expected text '" + settings.expectBody() + "'";
+                return "HTTP " + status + " from " + ProbeSettings.shown(url) + " without the expected text '" + settings.expectBody() + "'";
             }
             return null;
         } catch (java.net.http.HttpTimeoutException e) {
-            return "no answer from " + url + " within " + settings.timeout().toMillis() + " ms";
+            return "no answer from " + ProbeSettings.shown(url) + " within " + settings.timeout().toMillis() + " ms";
         } catch (java.io.IOException e) {
-            return e.getClass().getSimpleName() + " from " + url + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return e.getClass().getSimpleName() + " from " + ProbeSettings.shown(url) + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
@@ -111,8 +111,8 @@ public final class UrlProber implements AutoCloseable {
     private ExceptionEvent failureEvent(URI url, String reason) {
         return new ExceptionEvent(ExceptionEvent.TYPE, EventCodec.VERSION, UUID.randomUUID().toString(), Instant.now(),
                 settings.service(), ProbeSettings.instanceOf(url), settings.environment(), ExceptionEvent.PROBE_CATEGORY,
-                new ExceptionInfo(FAILURE_TYPE, reason, List.of(), null), new RequestInfo("GET", url.toString()),
-                Map.of("probe", url.toString()), null, 1);
+                new ExceptionInfo(FAILURE_TYPE, reason, List.of(), null), new RequestInfo("GET", ProbeSettings.shown(url)),
+                Map.of("probe", ProbeSettings.shown(url)), null, 1);
     }
 
     private static boolean pause(Duration d) {

@@ -77,6 +77,25 @@ class UrlProberTest {
         });
     }
 
+    @Test
+    void credentialsAndSecretQueryParametersOfAUrlAreNeverSent() throws Exception {
+        URI site = site(503, false);
+        URI url = URI.create("http://ops:hunter2@" + site.getHost() + ":" + site.getPort() + "/health?region=eu&access_token=s3cr3t&apiKey=k3y#frag");
+        ProbeSettings settings = new ProbeSettings(List.of(url), "secret-site", "prod", Duration.ofSeconds(1),
+                Duration.ofSeconds(5), 1, Duration.ofMillis(10), null);
+
+        new UrlProber(settings, sink).probeOnce(url);
+
+        String shown = "http://" + site.getHost() + ":" + site.getPort() + "/health?region=eu&access_token=****&apiKey=****";
+        assertThat(ProbeSettings.instanceOf(url)).isEqualTo("probe:" + shown);
+        assertThat(failures).singleElement().satisfies(f -> {
+            assertThat(f.instance()).isEqualTo("probe:" + shown);
+            assertThat(f.exception().message()).isEqualTo("HTTP 503 from " + shown + " (1 attempt)");
+            assertThat(f.request().url()).isEqualTo(shown);
+            assertThat(f.toString()).doesNotContain("hunter2", "s3cr3t", "k3y", "frag");
+        });
+    }
+
     /** A site answering {@code status}; with {@code oddRequestsHang}, its 1st, 3rd, … requests hang until the test ends. */
     private URI site(int status, boolean oddRequestsHang) throws Exception {
         AtomicInteger requests = new AtomicInteger();
