@@ -204,7 +204,8 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             return;
         }
         List<InstanceEntry> members = outageMembers(down.service(), o.alertId());
-        if (members.stream().noneMatch(m -> m.status() == InstanceStatus.DOWN)) {
+        // a member that came back and went down again is in a new outage of its own: it no longer holds this one open
+        if (members.stream().noneMatch(m -> m.status() == InstanceStatus.DOWN && o.alertId().equals(m.outage().alertId()))) {
             members.sort(Comparator.comparing(InstanceEntry::instance));
             emit(HeartbeatAlerts.serviceUp(members, at, o.alertId()));
         }

@@ -97,13 +97,15 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
                 continue;
             }
             Alert service = alertStates.get(rule.source());
-            if (service != null && service.kind() == AlertKind.SERVICE_DOWN && alert.environment().equals(service.environment())) {
+            if (service != null && service.kind() == AlertKind.SERVICE_DOWN && alert.environment().equals(service.environment())
+                    && rule.holds(service.timestamp(), alert.timestamp())) {
                 return Optional.of(service.id());
             }
             try (KeyValueIterator<String, Alert> instances = alertStates.prefixScan(Keys.prefix(rule.source()), new StringSerializer())) {
                 while (instances.hasNext()) {
                     Alert a = instances.next().value;
-                    if (a != null && a.kind() == AlertKind.INSTANCE_DOWN && alert.environment().equals(a.environment())) {
+                    if (a != null && a.kind() == AlertKind.INSTANCE_DOWN && alert.environment().equals(a.environment())
+                            && rule.holds(a.timestamp(), alert.timestamp())) {
                         return Optional.of(a.id());
                     }
                 }

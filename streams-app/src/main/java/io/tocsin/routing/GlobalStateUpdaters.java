@@ -2,9 +2,14 @@ package io.tocsin.routing;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.Suppression;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -40,12 +45,21 @@ public final class GlobalStateUpdaters {
         }
     }
 
+    /**
+     * Outages (until their recovery) and alerts an inhibition held back, for at most the inhibition horizon after
+     * their time: past it they can neither hold anything back nor be listed, so they are dropped, keeping the store
+     * (which every alert reads) the size of what is going on now. Swept by record time, at most once a minute.
+     */
     public static final class AlertStates implements Processor<String, Alert, Void, Void> {
+        private static final long SWEEP_EVERY_MS = 60_000;
         private final String store;
+        private final Duration horizon;
         private KeyValueStore<String, Alert> states;
+        private long lastSweep = Long.MIN_VALUE / 2;
 
-        public AlertStates(String store) {
+        public AlertStates(String store, Duration horizon) {
             this.store = store;
+            this.horizon = horizon;
         }
 
         @Override
@@ -56,10 +70,32 @@ public final class GlobalStateUpdaters {
         @Override
         public void process(Record<String, Alert> record) {
             Alert a = record.value();
-            if (a != null && (AlertRouter.isOutage(a.kind()) || AlertRouter.isRecovery(a.kind())
-                    || a.suppression().orElse(null) instanceof Suppression.ByInhibition)) {
+            if (a == null) {
+                return;
+            }
+            if (AlertRouter.isRecovery(a.kind())) {
+                states.delete(record.key());
+            } else if (AlertRouter.isOutage(a.kind()) || a.suppression().orElse(null) instanceof Suppression.ByInhibition) {
                 states.put(record.key(), a);
             }
+            sweep(a.timestamp().toEpochMilli());
+        }
+
+        private void sweep(long now) {
+            if (now - lastSweep < SWEEP_EVERY_MS) {
+                return;
+            }
+            lastSweep = now;
+            Instant oldest = Instant.ofEpochMilli(now).minus(horizon);
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, Alert> all = states.all()) {
+                all.forEachRemaining(kv -> {
+                    if (kv.value == null || kv.value.timestamp().isBefore(oldest)) {
+                        old.add(kv.key);
+                    }
+                });
+            }
+            old.forEach(states::delete);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.Settings;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -32,9 +33,15 @@ import java.util.TreeSet;
  * maintenance.nightly.days=MON,TUE,WED,THU,FRI,SAT,SUN
  * inhibit.database.source=db
  * inhibit.database.targets=orders,billing
+ * inhibit.database.max-duration=2h      (the longest an outage of the source holds its targets' alerts back)
  * </pre>
  */
 public record RoutingRules(List<Route> routes, List<MaintenanceWindow> maintenance, List<InhibitRule> inhibitions) {
+
+    /** How long an outage or held-back alert can matter to inhibition: the longest bound of any rule. */
+    public Duration inhibitionHorizon() {
+        return inhibitions.stream().map(InhibitRule::maxDuration).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
 
     public static final String ROUTES = "routes";
     public static final List<String> PREFIXES = List.of("route.", "maintenance.", "inhibit.");
@@ -120,7 +127,8 @@ public record RoutingRules(List<Route> routes, List<MaintenanceWindow> maintenan
         List<InhibitRule> out = new ArrayList<>();
         for (String name : names(s, "inhibit.")) {
             String p = "inhibit." + name + ".";
-            out.add(new InhibitRule(name, s.required(p + "source"), Set.copyOf(s.list(p + "targets", List.of()))));
+            out.add(new InhibitRule(name, s.required(p + "source"), Set.copyOf(s.list(p + "targets", List.of())),
+                    s.duration(p + "max-duration", InhibitRule.DEFAULT_MAX_DURATION, Duration.ofMinutes(1))));
         }
         return out;
     }

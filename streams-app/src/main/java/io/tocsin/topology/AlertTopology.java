@@ -105,7 +105,7 @@ public final class AlertTopology {
                 () -> new GlobalStateUpdaters.Silences(StoreNames.SILENCES));
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALERT_STATES), keys, alerts)
                         .withLoggingDisabled(), topics.alerts(), Consumed.with(keys, alerts).withName("alert-states-source"),
-                () -> new GlobalStateUpdaters.AlertStates(StoreNames.ALERT_STATES));
+                () -> new GlobalStateUpdaters.AlertStates(StoreNames.ALERT_STATES, config.routing().inhibitionHorizon()));
     }
 
     private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {

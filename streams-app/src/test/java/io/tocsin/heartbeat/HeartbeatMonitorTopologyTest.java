@@ -58,6 +58,23 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
+    void shouldReportTheServiceBackOnceAllAreBackEvenIfOneWentDownAgainInBetween() {
+        for (String i : List.of("chat-1", "chat-2", "chat-3")) {
+            beat(i, "UP");
+        }
+        wait(Duration.ofSeconds(12)); // SERVICE_DOWN
+        beat("chat-1", "UP");
+        wait(Duration.ofSeconds(12)); // chat-1 back, then down again on its own
+        beat("chat-2", "UP");
+        beat("chat-3", "UP");
+
+        assertThat(topology.alerts()).extracting(Alert::kind, Alert::instance).containsExactly(
+                tuple(AlertKind.SERVICE_DOWN, null),
+                tuple(AlertKind.INSTANCE_DOWN, "chat-1"),
+                tuple(AlertKind.SERVICE_UP, null));
+    }
+
+    @Test
     void shouldGiveNoVerdictUntilTheInputHasCaughtUp() {
         AtomicBoolean caughtUp = new AtomicBoolean(false);
         try (TopologyFixture lagging = new TopologyFixture(Map.of("heartbeat.timeout", "10s"), partition -> caughtUp.get())) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.topology.Events;
+import io.tocsin.topology.StoreNames;
 import io.tocsin.topology.TopologyFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +130,35 @@ class AlertRouterTopologyTest {
             assertThat(a.kind()).isEqualTo(AlertKind.SERVICE_UP);
             assertThat(a.text()).contains("Held back while it was down (1)").contains("orders");
         });
+    }
+
+    @Test
+    void shouldStopHoldingDependentsBackOnceTheRootOutageOutlastsItsBound() {
+        for (int i = 1; i <= 3; i++) {
+            beat("db", "db-" + i);
+        }
+        wait(Duration.ofSeconds(7)); // SERVICE_DOWN db, and its pods are replaced under new names: no SERVICE_UP comes
+        error("orders", "held");
+        now = now.plus(InhibitRule.DEFAULT_MAX_DURATION).plusSeconds(1);
+        error("billing", "after-the-bound");
+
+        List<Alert> alerts = topology.alerts();
+        assertThat(alerts).extracting(Alert::service, Alert::silenced).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("db", false),
+                org.assertj.core.groups.Tuple.tuple("orders", true),
+                org.assertj.core.groups.Tuple.tuple("billing", false));
+        assertThat(topology.storeKeys(StoreNames.ALERT_STATES)).as("outages past the bound are forgotten")
+                .doesNotContain("db").containsExactly();
+    }
+
+    @Test
+    void shouldForgetAnOutageOnceItsRecoveryIsIn() {
+        beat("db", "db-1");
+        wait(Duration.ofSeconds(7));
+        beat("db", "db-1");
+
+        assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN, AlertKind.INSTANCE_UP);
+        assertThat(topology.storeKeys(StoreNames.ALERT_STATES)).isEmpty();
     }
 
     private static String silence(String id, String service, Instant from, Instant until) {

@@ -98,6 +98,15 @@ public final class TopologyFixture implements AutoCloseable {
         return driver.createOutputTopic(topics.errorGroups(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
 
+    /** The keys of a key-value store (local or global) as they are now. */
+    public List<String> storeKeys(String store) {
+        List<String> keys = new java.util.ArrayList<>();
+        try (var it = driver.getKeyValueStore(store).all()) {
+            it.forEachRemaining(kv -> keys.add(String.valueOf(kv.key)));
+        }
+        return keys;
+    }
+
     public List<TestRecord<String, String>> registry() {
         return driver.createOutputTopic(topics.instances(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
