@@ -19,11 +19,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * category, HTTP method, normalised route, and for each exception of the cause chain its type and its in-app frames
  * (class and method), falling back to its top {@value #TOP_FRAMES} frames, plus its normalised message, when no
  * frame of it is in-app.
+ *
+ * <p>Recursion: a run of frames that repeats a cycle of up to {@value #MAX_CYCLE} frames back to back keeps only its
+ * first copy ({@code A B A B A B} is {@code A B}, {@code A B C A B C} is {@code A B C}), so the depth of a direct or
+ * mutual recursion never changes the group, while a different cycle (other frames, or the same ones in another
+ * order) still does. Longer cycles are kept as they are.
  */
 public final class Fingerprinter {
 
-    public static final String VERSION = "v1";
+    /** Bumped with every rule change, so that a change shows as new ids rather than groups silently merging. */
+    public static final String VERSION = "v2";
     static final int TOP_FRAMES = 5;
+    /** Covers self and mutual recursion, visitors and recursive-descent parsers (a level per precedence). */
+    static final int MAX_CYCLE = 16;
     private static final int TITLE_MESSAGE_MAX = 120;
     private static final int FRAME_CACHE_MAX = 50_000;
     private static final String GLUE = "";
@@ -80,14 +88,39 @@ public final class Fingerprinter {
                 continue;
             }
             String name = normalised(f);
-            if (name.isEmpty()) {
-                continue;
-            }
-            if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
-                out.add(name);
+            if (!name.isEmpty()) {
+                appendCollapsingCycles(out, name);
             }
         }
         return out;
+    }
+
+    /**
+     * Appends {@code name}, then drops the copy it completes when {@code out} now ends with a cycle of up to
+     * {@link #MAX_CYCLE} frames twice in a row. Every append leaves {@code out} without such a repeat anywhere (what
+     * is dropped leaves a prefix of the list as it was before), so looking at its end is enough, and the depth of a
+     * recursion does not change the list. Cost per frame: the new name against at most MAX_CYCLE earlier ones, reading
+     * further back only on a match (MAX_CYCLE² / 2 comparisons at worst), so linear in the number of frames.
+     */
+    private static void appendCollapsingCycles(List<String> out, String name) {
+        out.add(name);
+        int size = out.size();
+        for (int cycle = 1; cycle <= MAX_CYCLE && 2 * cycle <= size; cycle++) {
+            if (endsWithTwice(out, cycle)) {
+                out.subList(size - cycle, size).clear();
+                return;
+            }
+        }
+    }
+
+    /** Whether the last {@code cycle} names repeat the ones before them; newest first, as that is where they differ. */
+    private static boolean endsWithTwice(List<String> out, int cycle) {
+        for (int i = out.size() - 1; i >= out.size() - cycle; i--) {
+            if (!out.get(i).equals(out.get(i - cycle))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** "Class.method" normalised, or {@link #GLUE} for frames that never take part. */

@@ -1,14 +1,26 @@
 package io.tocsin.errors;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Normalisation rules that make a fingerprint stable across runs: generated and proxy class names collapse to the
  * real class, reflection and proxy glue frames are dropped, and ids in messages and routes become placeholders.
+ *
+ * <p>Routes: a path segment becomes {@code {id}} when it is a value or a member of a collection. A value is anything
+ * but a plain name (a name is letters, {@code -}, {@code _} and {@code .} only, so a digit, an {@code @} of an email,
+ * a {@code %} escape or a {@code +}/{@code =} of base64 make a value), a segment longer than {@value #NAME_MAX}
+ * characters, or a token of {@value #TOKEN_MIN} or more characters where upper- and lower-case letters each make at
+ * least a third of the letters (base64url; camelCase words are mostly lower-case). A member is any segment right
+ * after a collection name (three or more letters ending in a single {@code s}, {@code -} and {@code _} allowed:
+ * {@code users}, {@code order-items}, not {@code access}), unless it is one of {@link #COLLECTION_ACTIONS}
+ * ({@code new}, {@code search}, {@code me}, ...): {@code /users/alice/orders} is {@code /users/{id}/orders}. A segment
+ * that became {@code {id}} is no collection, so names and collections alternate. Erring this way merges at worst a
+ * static word under a collection with ids, and only for the same exception at the same frames.
  */
 final class Normalizer {
 
@@ -59,9 +71,15 @@ final class Normalizer {
             new Rule(Pattern.compile("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\\b"), "<hex>"),
             new Rule(Pattern.compile("\\d+"), "<n>"));
 
-    private static final Pattern ID_SEGMENT = Pattern.compile(
-            "\\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-                    + "|(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}|.*\\d.*");
+    private static final String ID = "{id}";
+    /** Longer names are slugs, titles or tokens: too many to tell apart usefully. */
+    static final int NAME_MAX = 32;
+    static final int TOKEN_MIN = 16;
+    /** Plural-looking: at least three letters, the last an 's' after anything but another 's' ("class", "access"). */
+    private static final Pattern COLLECTION = Pattern.compile("\\p{L}[\\p{L}_-]*[\\p{L}&&[^sS]][sS]");
+    /** Words that follow a collection as an action or alias rather than as one of its members. */
+    static final Set<String> COLLECTION_ACTIONS = Set.of("new", "edit", "create", "search", "list", "all", "me", "self",
+            "current", "count", "export", "import", "batch", "bulk");
 
     private Normalizer() {
     }
@@ -105,15 +123,54 @@ final class Normalizer {
         return s;
     }
 
-    /** Path of a request URL with ids as {@code {id}} and without query or fragment. */
+    /** Path of a request URL with values and collection members as {@code {id}}, without query or fragment. */
     static Optional<String> route(String url) {
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
         String path = url.replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "").replaceFirst("[?#].*$", "");
-        String route = Arrays.stream(path.split("/"))
-                .map(segment -> ID_SEGMENT.matcher(segment).matches() ? "{id}" : segment)
-                .collect(Collectors.joining("/"));
-        return Optional.of(route.isEmpty() ? "/" : route);
+        StringJoiner route = new StringJoiner("/");
+        String previous = "";
+        for (String segment : path.split("/")) {
+            previous = isValue(segment) || isMember(segment, previous) ? ID : segment;
+            route.add(previous);
+        }
+        return Optional.of(route.length() == 0 ? "/" : route.toString());
+    }
+
+    private static boolean isValue(String segment) {
+        return !isName(segment) || segment.length() > NAME_MAX || isToken(segment);
+    }
+
+    /** Route words are written by people: letters and word separators, never digits, escapes or symbols. */
+    private static boolean isName(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (!Character.isLetter(c) && c != '-' && c != '_' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Random letters are about half upper-case; camelCase and PascalCase words are mostly lower-case. */
+    private static boolean isToken(String name) {
+        if (name.length() < TOKEN_MIN) {
+            return false;
+        }
+        int upper = 0;
+        int lower = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            upper += Character.isUpperCase(c) ? 1 : 0;
+            lower += Character.isLowerCase(c) ? 1 : 0;
+        }
+        int letters = upper + lower;
+        return 3 * upper >= letters && 3 * lower >= letters;
+    }
+
+    private static boolean isMember(String segment, String previous) {
+        return !segment.isEmpty() && COLLECTION.matcher(previous).matches()
+                && !COLLECTION_ACTIONS.contains(segment.toLowerCase(Locale.ROOT));
     }
 }

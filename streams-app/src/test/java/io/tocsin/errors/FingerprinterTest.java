@@ -1,18 +1,26 @@
 package io.tocsin.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
 import io.tocsin.model.RequestInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class FingerprinterTest {
+
+    /** The two frames of a mutual recursion: readValue calls readArray calls readValue... */
+    private static final List<Frame> VALUE_ARRAY = List.of(app("com.acme.json.Parser", "readValue", 40),
+            app("com.acme.json.Parser", "readArray", 72));
 
     private final Fingerprinter fingerprinter = new Fingerprinter();
 
@@ -39,7 +47,7 @@ class FingerprinterTest {
         String a = fp("java.lang.IllegalStateException", "order 1 not found", List.of(app("com.acme.OrderService", "find", 42)));
         String b = fp("java.lang.IllegalStateException", "something else", List.of(app("com.acme.OrderService", "find", 57)));
 
-        assertThat(a).isEqualTo(b).startsWith("v1-");
+        assertThat(a).isEqualTo(b).startsWith("v2-");
     }
 
     @Test
@@ -99,5 +107,97 @@ class FingerprinterTest {
                 List.of(lib("java.util.Optional", "orElseThrow"), app("com.acme.OrderService", "find", 42)), null, null));
 
         assertThat(f.title()).isEqualTo("IllegalStateException: order <n> not found at OrderService.find");
+    }
+
+    /** Top frame, {@code depth} copies of {@code cycle} (each frame followed by library glue), then the entry point. */
+    private static List<Frame> recursion(List<Frame> cycle, int depth) {
+        List<Frame> frames = new ArrayList<>(List.of(app("com.acme.json.Parser", "fail", 12)));
+        for (int i = 0; i < depth; i++) {
+            for (Frame f : cycle) {
+                frames.add(f);
+                frames.add(lib("com.fasterxml.Dispatch", "call"));
+            }
+        }
+        frames.add(app("com.acme.Api", "parse", 7));
+        return frames;
+    }
+
+    private Fingerprint fingerprintOf(List<Frame> frames) {
+        return fingerprinter.fingerprint(event("java.lang.StackOverflowError", null, frames, null, null));
+    }
+
+    @Test
+    void shouldCollapseMutualRecursionWhateverItsDepth() {
+        assertThat(fingerprinter.significantFrames(recursion(VALUE_ARRAY, 50))).containsExactly(
+                "com.acme.json.Parser.fail", "com.acme.json.Parser.readValue", "com.acme.json.Parser.readArray", "com.acme.Api.parse");
+        assertThat(fingerprintOf(recursion(VALUE_ARRAY, 10)))
+                .isEqualTo(fingerprintOf(recursion(VALUE_ARRAY, 50)))
+                .isEqualTo(fingerprintOf(recursion(VALUE_ARRAY, 1)));
+    }
+
+    @Test
+    void shouldCollapseEveryCycleUpToTheBound() {
+        List<Frame> cycle = IntStream.range(0, Fingerprinter.MAX_CYCLE).mapToObj(i -> app("com.acme.visit.Node" + i, "accept", i)).toList();
+
+        assertThat(fingerprinter.significantFrames(recursion(cycle, 7))).hasSize(Fingerprinter.MAX_CYCLE + 2);
+        assertThat(fingerprintOf(recursion(cycle, 7))).isEqualTo(fingerprintOf(recursion(cycle, 2)));
+    }
+
+    @Test
+    void shouldCollapseNestedCycles() {
+        Frame a = app("com.acme.Tree", "walk", 1);
+        Frame b = app("com.acme.Tree", "child", 2);
+        // walk -> child -> child -> walk -> child -> walk ...: the inner self-recursion varies per level
+        List<Frame> irregular = List.of(a, b, b, a, b, a, b, b, b, a, b);
+
+        assertThat(fingerprintOf(recursion(irregular, 3))).isEqualTo(fingerprintOf(recursion(List.of(a, b), 1)));
+    }
+
+    @Test
+    void shouldKeepDifferentCyclesApart() {
+        List<Frame> valueObject = List.of(app("com.acme.json.Parser", "readValue", 40), app("com.acme.json.Parser", "readObject", 90));
+        List<Frame> arrayValue = List.of(app("com.acme.json.Parser", "readArray", 72), app("com.acme.json.Parser", "readValue", 40));
+
+        assertThat(fingerprintOf(recursion(VALUE_ARRAY, 5)).id())
+                .isNotEqualTo(fingerprintOf(recursion(valueObject, 5)).id())
+                .isNotEqualTo(fingerprintOf(recursion(arrayValue, 5)).id())
+                .isNotEqualTo(fingerprintOf(recursion(List.of(), 0)).id());
+    }
+
+    @Test
+    void shouldFingerprintAVeryDeepRecursionLikeAShallowOne() {
+        List<Frame> exprTermFactor = List.of(app("com.acme.calc.Expr", "parse", 10), app("com.acme.calc.Term", "parse", 20),
+                app("com.acme.calc.Factor", "parse", 30));
+        List<Frame> deep = recursion(exprTermFactor, 834);
+        assertThat(deep).hasSizeGreaterThan(5_000);
+
+        // a hang stopper, not a benchmark: the fingerprinter runs on every event
+        Fingerprint fingerprint = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> fingerprintOf(deep));
+        assertThat(fingerprint).isEqualTo(fingerprintOf(recursion(exprTermFactor, 2)));
+    }
+
+    @Test
+    void shouldNormaliseNamesThatStandForIdsInRoutes() {
+        Map<String, String> routes = new LinkedHashMap<>();
+        routes.put("/users/alice", "/users/{id}");
+        routes.put("/users/alice/orders", "/users/{id}/orders");
+        routes.put("/users/charles/orders/spring-sale", "/users/{id}/orders/{id}");
+        routes.put("/order-items/blue-shirt", "/order-items/{id}");
+        routes.put("/users/new", "/users/new");
+        routes.put("/users/Search", "/users/Search");
+        routes.put("/users/me/settings", "/users/me/settings");
+        routes.put("/api/search", "/api/search");
+        routes.put("/api/getUserProfileById", "/api/getUserProfileById");
+        routes.put("/users/{userId}/orders", "/users/{id}/orders");
+        routes.put("/access/logs", "/access/logs");
+        routes.put("/unsubscribe/alice@example.com", "/unsubscribe/{id}");
+        routes.put("/wiki/%CE%BB", "/wiki/{id}");
+        routes.put("/wiki/caf\u00e9", "/wiki/caf\u00e9");
+        routes.put("/blog/how-to-configure-kafka-streams-for-production", "/blog/{id}");
+        routes.put("/reset/kTqPzRwLmXbVnYcHdJ", "/reset/{id}");
+        routes.put("/api/v2/users", "/api/{id}/users");
+        routes.put("https://shop.example/users/bob?tab=orders", "/users/{id}");
+
+        routes.forEach((url, route) -> assertThat(Normalizer.route(url)).as(url).contains(route));
     }
 }
