@@ -47,10 +47,10 @@ public final class EventCodec {
     public ExceptionEvent parseException(byte[] json) throws InvalidEventException {
         JsonNode root = readObject(json);
         requireHeader(root, ExceptionEvent.TYPE);
-        requireText(root, "id");
-        requireText(root, "service");
-        requireText(root, "instance");
-        requireText(root, "environment");
+        requireName(root, "id");
+        requireName(root, "service");
+        requireName(root, "instance");
+        requireName(root, "environment");
         requireServiceName(root);
         JsonNode exception = root.get("exception");
         if (exception == null || !exception.isObject()) {
@@ -79,9 +79,9 @@ public final class EventCodec {
     public HeartbeatEvent parseHeartbeat(byte[] json) throws InvalidEventException {
         JsonNode root = readObject(json);
         requireHeader(root, HeartbeatEvent.TYPE);
-        requireText(root, "service");
-        requireText(root, "instance");
-        requireText(root, "environment");
+        requireName(root, "service");
+        requireName(root, "instance");
+        requireName(root, "environment");
         requireServiceName(root);
         JsonNode interval = root.get("intervalMs");
         if (interval == null || !interval.isIntegralNumber() || interval.asLong() <= 0) {
@@ -93,11 +93,17 @@ public final class EventCodec {
         } catch (IllegalArgumentException e) {
             throw new InvalidEventException("'status' must be UP or STOPPING, was '" + status + "'");
         }
+        JsonNode address = root.get("address");
+        if (address != null && address.isTextual() && address.asText().length() > Limits.MAX_NAME_CHARS) {
+            throw new InvalidEventException("'address' is longer than " + Limits.MAX_NAME_CHARS + " characters");
+        }
+        requireAtMost(root, "agent", Limits.MAX_AGENT_COUNTERS);
         JsonNode load = root.get("load");
         if (load != null && !load.isNull()) {
             if (!load.isObject()) {
                 throw new InvalidEventException("'load' must be an object of numbers");
             }
+            requireAtMost(root, "load", Limits.MAX_LOAD_FIGURES);
             for (Map.Entry<String, JsonNode> figure : load.properties()) {
                 if (!figure.getValue().isNumber()) {
                     throw new InvalidEventException("'load." + figure.getKey() + "' must be a number");
@@ -109,7 +115,7 @@ public final class EventCodec {
 
     public Alert parseAlert(byte[] json) throws InvalidEventException {
         JsonNode root = readObject(json);
-        requireText(root, "id");
+        requireName(root, "id");
         requireText(root, "kind");
         return bind(root, Alert.class);
     }
@@ -239,6 +245,22 @@ public final class EventCodec {
                 throw new InvalidEventException("'" + path + ".cause' must be an object or null");
             }
             requireExceptionInfo(cause, path + ".cause");
+        }
+    }
+
+    /** A name that identifies something (id, service, instance, environment): required, and short enough to be a key. */
+    private static String requireName(JsonNode node, String field) throws InvalidEventException {
+        String value = requireText(node, field);
+        if (value.length() > Limits.MAX_NAME_CHARS) {
+            throw new InvalidEventException("'" + field + "' is longer than " + Limits.MAX_NAME_CHARS + " characters");
+        }
+        return value;
+    }
+
+    private static void requireAtMost(JsonNode node, String field, int entries) throws InvalidEventException {
+        JsonNode value = node.get(field);
+        if (value != null && value.size() > entries) {
+            throw new InvalidEventException("'" + field + "' has " + value.size() + " entries, at most " + entries + " are accepted");
         }
     }
 

@@ -14,6 +14,20 @@ public final class Limits {
     /** Frames kept per exception; the rest become one marker frame. */
     public static final int MAX_FRAMES = 200;
     public static final int MAX_MESSAGE_CHARS = 4096;
+    /** Ids, service, instance, environment and address: longer ones are refused (they are keys, not text to cut). */
+    public static final int MAX_NAME_CHARS = 256;
+    /** Exception types, frame classes, methods and files, tag values, fingerprint parts: cut beyond this. */
+    public static final int MAX_TEXT_CHARS = 512;
+    public static final int MAX_URL_CHARS = 2048;
+    public static final int MAX_TAGS = 32;
+    public static final int MAX_FINGERPRINT_PARTS = 16;
+    public static final int MAX_LOAD_FIGURES = 32;
+    public static final int MAX_AGENT_COUNTERS = 64;
+    /**
+     * What one bounded exception event may weigh, encoded, at most: well under the 1 MiB a Kafka record may have by
+     * default, because the topology writes each event again inside bigger records (the grouped error, the sample).
+     */
+    public static final int MAX_EVENT_BYTES = 192 * 1024;
     public static final String TRUNCATED_TYPE = "tocsin.truncated";
 
     private Limits() {

@@ -61,6 +61,21 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldRefuseNamesTooLongToBeKeysAndHeartbeatsWithTooManyFigures() {
+        String longName = "s".repeat(Limits.MAX_NAME_CHARS + 1);
+        assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"id\":\"9b1f\"", "\"id\":\"" + longName + "\""))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("'id' is longer than");
+        assertThatThrownBy(() -> codec.parseHeartbeat(bytes(HEARTBEAT.replace("10.0.0.5:8080", longName))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("'address' is longer than");
+        StringBuilder load = new StringBuilder("{");
+        for (int i = 0; i <= Limits.MAX_LOAD_FIGURES; i++) {
+            load.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":1");
+        }
+        assertThatThrownBy(() -> codec.parseHeartbeat(bytes(HEARTBEAT.replace("{\"connections\":123,\"cpu\":0.5}", load + "}"))))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("'load' has 33 entries");
+    }
+
+    @Test
     void shouldNameTheMissingOrBadField() {
         assertThatThrownBy(() -> codec.parseException(bytes(EXCEPTION.replace("\"id\":\"9b1f\",", ""))))
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("'id'");

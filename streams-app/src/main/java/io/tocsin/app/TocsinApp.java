@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -63,7 +64,9 @@ public final class TocsinApp implements AutoCloseable {
 
         HttpApi http = HttpApi.bind(config.httpPort(), config.http(), new EventCodec().mapper());
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
-        KafkaStreams streams = new KafkaStreams(topology, KafkaClients.streams(config, self));
+        Properties streamsProps = KafkaClients.streams(config, self);
+        streamsProps.putAll(AlertTopology.errorHandling());
+        KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);

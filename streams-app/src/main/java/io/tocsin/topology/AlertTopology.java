@@ -27,6 +27,7 @@ import io.tocsin.routing.GlobalStateUpdaters;
 import io.tocsin.routing.Silence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Branched;
@@ -52,12 +54,14 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * tocsin.errors ──parse──┬─ invalid ──────────────────────────────────────────────▶ tocsin.dead-letters
  *                        └─ fingerprint ─▶ repartition by fingerprint ─▶ throttle ─▶ tocsin.alerts
+ *                        └─ probe failures ─▶ repartition by service ───────┐
  * tocsin.heartbeats ─parse─┬─ invalid ────────────────────────────────────────────▶ tocsin.dead-letters
- *                          └─ (+ probe failures from errors) ─▶ repartition by service
- *                               ─▶ monitor (wall-clock punctuation) ─┬─ alerts ───▶ tocsin.alerts
- *                                                                     └─ registry ─▶ tocsin.instances
+ *                          └─ repartition by service ─▶ (+ probe failures) ─▶ monitor (wall-clock punctuation)
+ *                                                          ─┬─ alerts ───▶ tocsin.alerts
+ *                                                           └─ registry ─▶ tocsin.instances
  * </pre>
  *
+ * Error events and heartbeats meet in no sub-topology: a record that fails the error path can stall only that path.
  * Error events carry their event time (the JSON {@code timestamp}, clamped to record time + {@code event.max-future})
  * from the parse step on, so windows run on event time; heartbeats keep their record (broker append) time.
  */
@@ -77,6 +81,11 @@ public final class AlertTopology {
         this.config = config;
         this.topics = new Topics(config.topicPrefix());
         this.scrubber = new Scrubber(config.scrubPatterns());
+    }
+
+    /** Streams settings the topology relies on: a record too large to write goes to the dead letters, not round again. */
+    public static Map<String, Object> errorHandling() {
+        return Map.of(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizeRecordHandler.class);
     }
 
     public static Topology build(AppConfig config, InputReadiness readiness) {
@@ -149,17 +158,17 @@ public final class AlertTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INSTANCES),
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POSTED_OUTAGES), keys, keys));
-        KStream<String, HeartbeatSignal> probeFailures = errors
+        // probe failures reach the monitor through their own repartition topic: error traffic (however hostile) then
+        // runs in sub-topologies of its own and can never stall or starve heartbeat detection
+        KStream<String, HeartbeatSignal> probeFailures = bySignalService(errors
                 .filter((key, e) -> ExceptionEvent.PROBE_CATEGORY.equals(e.category()), Named.as("probe-failures"))
                 // the failure reason is stored in the registry: scrubbed before it is (URLs may carry credentials)
-                .mapValues(e -> HeartbeatSignal.failure(scrubber.scrub(e)), Named.as("probe-failure-signal"));
+                .mapValues(e -> HeartbeatSignal.failure(scrubber.scrub(e)), Named.as("probe-failure-signal")),
+                "probe-failure-by-instance", StoreNames.PROBE_FAILURES_BY_SERVICE);
         HeartbeatRules rules = config.heartbeat();
-        heartbeats
-                .mapValues(HeartbeatSignal::of, Named.as("heartbeat-signal"))
+        bySignalService(heartbeats.mapValues(HeartbeatSignal::of, Named.as("heartbeat-signal")),
+                "by-instance", StoreNames.HEARTBEATS_BY_SERVICE)
                 .merge(probeFailures, Named.as("heartbeat-signals"))
-                .selectKey((key, signal) -> signal.key(), Named.as("by-instance"))
-                .repartition(Repartitioned.with(keys, new JsonSerde<>(HeartbeatSignal.class, codec))
-                        .withStreamPartitioner(AlertTopology::partitionByService).withName(StoreNames.HEARTBEATS_BY_SERVICE))
                 .process(() -> new HeartbeatMonitorProcessor(StoreNames.INSTANCES, rules, readiness),
                         Named.as(StoreNames.HEARTBEAT_MONITOR), StoreNames.INSTANCES)
                 .split(Named.as("heartbeat-"))
@@ -174,6 +183,14 @@ public final class AlertTopology {
                         .to(topics.instances(), Produced.with(keys, new JsonSerde<>(InstanceEntry.class, codec)).withName("registry-sink")), "registry"));
     }
 
+    /** Keyed {@code service/instance} and repartitioned by service, for the monitor. */
+    private KStream<String, HeartbeatSignal> bySignalService(KStream<String, HeartbeatSignal> signals, String keyStep, String topic) {
+        return signals
+                .selectKey((key, signal) -> signal.key(), Named.as(keyStep))
+                .repartition(Repartitioned.with(keys, new JsonSerde<>(HeartbeatSignal.class, codec))
+                        .withStreamPartitioner(AlertTopology::partitionByService).withName(topic));
+    }
+
     /**
      * The internal topic a processor of the topology reads, as the brokers know it: its sub-topology's source topic
      * from the topology's own description, with the application id Kafka Streams puts before internal topics.
@@ -181,8 +198,10 @@ public final class AlertTopology {
     public static String inputTopicOf(Topology topology, String processor, String applicationId) {
         for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
             if (sub.nodes().stream().anyMatch(n -> n.name().equals(processor))) {
+                // the heartbeats' own topic when the processor reads several (probe failures come by another)
                 return sub.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
                         .map(n -> ((TopologyDescription.Source) n).topicSet().iterator().next())
+                        .sorted(Comparator.comparing(t -> !t.startsWith(StoreNames.HEARTBEATS_BY_SERVICE)))
                         .map(internal -> applicationId + "-" + internal)
                         .findFirst().orElseThrow();
             }

@@ -17,6 +17,7 @@ public final class StoreNames {
     public static final String POSTED_OUTAGES = "posted-outages";
     public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
     public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
+    public static final String PROBE_FAILURES_BY_SERVICE = "probe-failures-by-service";
     /** The processor that judges heartbeats (readiness looks up its input topic by it). */
     public static final String HEARTBEAT_MONITOR = "heartbeat-monitor";
 

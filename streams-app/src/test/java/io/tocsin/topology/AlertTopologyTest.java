@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tocsin.config.AppConfig;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 class AlertTopologyTest {
@@ -16,6 +19,19 @@ class AlertTopologyTest {
     void theMonitorsInputTopicComesFromTheTopologyWithTheApplicationIdKafkaStreamsPutsBeforeIt() {
         assertThat(AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, "acme-tocsin"))
                 .isEqualTo("acme-tocsin-" + StoreNames.HEARTBEATS_BY_SERVICE + "-repartition");
+    }
+
+    @Test
+    void errorEventsAndHeartbeatsMeetInNoSubTopology() {
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            Set<String> nodes = sub.nodes().stream().map(TopologyDescription.Node::name).collect(Collectors.toSet());
+            if (nodes.contains("errors-source")) {
+                assertThat(nodes).as("the error input's sub-topology").doesNotContain("heartbeats-source", StoreNames.HEARTBEAT_MONITOR);
+            }
+            if (nodes.contains(StoreNames.HEARTBEAT_MONITOR)) {
+                assertThat(nodes).as("the monitor's sub-topology").doesNotContain("errors-source", "error-throttle");
+            }
+        }
     }
 
     @Test
