@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the agent did and where it stands, for JMX (this is the MBean), its heartbeats and tests: occurrences
  * captured, events spooled, sent and replayed (sent after having waited for the broker), occurrences dropped, by
- * reason ({@code queue-full}, {@code spool-full}, {@code spool-disk-failed}, {@code unreadable-throwable}), bytes
+ * * reason ({@code queue-full}, {@code spool-full}, {@code spool-disk-failed}, {@code spool-corrupt}, {@code unreadable-throwable}), bytes
  * waiting in the spool and since when Kafka has been unreachable. Written by the agent's thread, read by any.
  */
 public final class AgentCounters implements AgentMBean {
