@@ -10,8 +10,8 @@ import java.util.Optional;
  * (at most one alert per event, however many occurrences it stands for), later ones are counted as suppressed; the
  * first occurrence at or after the window's end opens a new window and alerts again. An occurrence up to
  * {@code grace} late lands in the window its time belongs to (the previous one stays open for that long); a later
- * one is only counted. A window closes when time passes its end plus grace; if it suppressed anything, closing
- * yields a digest.
+ * one is only counted (and reported with the digest of the window then open). A window closes when time passes its
+ * end plus grace; if it suppressed anything or late occurrences came, closing yields a digest.
  */
 public final class CapThenResetThrottle {
 

@@ -8,6 +8,10 @@ import java.util.List;
  * Everything Tocsin keeps about one error group: the throttle's windows (the current one and, during the grace
  * period after it, the previous one) and the statistics published on {@code tocsin.error-groups} and the HTTP API.
  * Times are epoch ms of event time. {@code sample} is the latest event, scrubbed.
+ *
+ * <p>{@code arrivedAt} and {@code arrivedAtStreamTime} are when its latest event was processed, by the wall clock
+ * and by the task's stream time: a window is closed by a clock only once its group has been quiet on that clock for
+ * the digest delay, so events arriving late in a burst (a drained spool, a catch-up) are throttled as if on time.
  */
 public record ErrorGroup(
         String fingerprint,
@@ -22,7 +26,9 @@ public record ErrorGroup(
         ErrorWindow current,
         ErrorWindow previous,
         List<String> instances,
-        ExceptionEvent sample) {
+        ExceptionEvent sample,
+        long arrivedAt,
+        long arrivedAtStreamTime) {
 
     static final int MAX_INSTANCES = 20;
 
@@ -32,7 +38,7 @@ public record ErrorGroup(
 
     static ErrorGroup first(GroupedError e, long at) {
         return new ErrorGroup(e.fingerprint(), e.title(), e.event().service(), e.event().environment(), at, at, 0, 0, 0,
-                null, null, List.of(), e.event());
+                null, null, List.of(), e.event(), 0, 0);
     }
 
     /** Counts an event everywhere but in a window. */
@@ -42,22 +48,34 @@ public record ErrorGroup(
         seenOn.add(0, e.event().instance());
         return new ErrorGroup(fingerprint, e.title(), service, environment, Math.min(firstSeen, at), Math.max(lastSeen, at),
                 totalCount + e.event().count(), alertsSent, lateCount, current, previous,
-                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event());
+                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event(), arrivedAt, arrivedAtStreamTime);
     }
 
     ErrorGroup withWindows(ErrorWindow newCurrent, ErrorWindow newPrevious) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent, lateCount,
-                newCurrent, newPrevious, instances, sample);
+                newCurrent, newPrevious, instances, sample, arrivedAt, arrivedAtStreamTime);
     }
 
     ErrorGroup withAlert() {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent + 1,
-                lateCount, current, previous, instances, sample);
+                lateCount, current, previous, instances, sample, arrivedAt, arrivedAtStreamTime);
     }
 
+    /** Late occurrences count for the group and are reported with the digest of its window that is still open. */
     ErrorGroup withLate(long occurrences) {
+        ErrorWindow reportedBy = current != null && !current.closed() ? current.withLate(occurrences) : current;
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount + occurrences, current, previous, instances, sample);
+                lateCount + occurrences, reportedBy, previous, instances, sample, arrivedAt, arrivedAtStreamTime);
+    }
+
+    ErrorGroup arrived(long wallClock, long streamTime) {
+        return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
+                lateCount, current, previous, instances, sample, wallClock, streamTime);
+    }
+
+    /** Whether nothing has arrived for it for {@code quietMs} on the given clock (wall or stream). */
+    boolean quietFor(long quietMs, long now, boolean wallClock) {
+        return now - (wallClock ? arrivedAt : arrivedAtStreamTime) >= quietMs;
     }
 
     /** Occurrences in the current window, 0 when it has closed. */

@@ -29,7 +29,12 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * {@link CapThenResetThrottle} and writes {@code ERROR} and {@code ERROR_DIGEST} alerts and group updates.
  *
  * <p>Window closing is driven by timers kept in a store sorted by due time, so neither the stream-time check nor the
- * live wall-clock sweep ever scans every group. State lives in persistent stores backed by changelogs, so a restart
+ * live wall-clock sweep ever scans every group. A window closes when its group's own latest event passes its end plus
+ * grace, or when a clock (stream time; live, also the wall clock, {@code error.digest.max-delay} behind) is past that
+ * and nothing has arrived for the group for {@code error.digest.max-delay} on that clock. So alerting does not depend
+ * on when events arrive: old events arriving in order (a spool drained after an outage, a backlog after Tocsin was
+ * down, an incident two hours old) are throttled exactly as if on time, and the sweep only brings the digest of an
+ * error that went quiet. State lives in persistent stores backed by changelogs, so a restart
  * forgets no count; an index by service keeps per-service queries from scanning every group.
  */
 public final class ErrorThrottleProcessor implements Processor<String, GroupedError, String, ErrorOutput> {
@@ -69,10 +74,9 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         duplicates = Counters.counter(context, "duplicate-events");
         late = Counters.counter(context, "late-events");
         ThrottleRules rules = throttle.rules();
-        context.schedule(rules.sweepInterval(), PunctuationType.STREAM_TIME, now -> runTimers(now, now));
         if (rules.wallClockSweep()) {
             context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME,
-                    now -> runTimers(now - rules.digestMaxDelay().toMillis(), now));
+                    now -> runTimers(now - rules.digestMaxDelay().toMillis(), now, true));
         }
     }
 
@@ -90,7 +94,9 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         rememberEvent(error.event().id(), t);
         ErrorGroup before = groups.get(record.key());
         CapThenResetThrottle.Decision d = throttle.apply(before, error, t);
-        ErrorGroup after = d.group();
+        // the group's own clock closes what it has passed, whatever other groups or the wall clock say
+        CapThenResetThrottle.Decision passed = throttle.closeDue(d.group(), t);
+        ErrorGroup after = passed.group().arrived(context.currentSystemTimeMs(), context.currentStreamTimeMs());
         if (before == null) {
             byService.put(serviceKey(after), after.fingerprint());
         }
@@ -101,15 +107,24 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
             late.record();
         }
         d.closed().forEach(w -> digest(after, w));
+        passed.closed().forEach(w -> digest(after, w));
         d.alert().ifPresent(a -> emitAlert(errorAlert(after, error.event(), t, a)));
         save(after);
     }
 
-    /** Closes every window due by {@code closeUpTo} and drops every group expired by {@code expireUpTo}. */
-    private void runTimers(long closeUpTo, long expireUpTo) {
+    /**
+     * Closes every window due by {@code closeUpTo} of a group quiet on this clock, and drops every group expired by
+     * {@code expireUpTo}. The timer of a group still receiving events stays: it is looked at again next time.
+     */
+    private void runTimers(long closeUpTo, long expireUpTo, boolean wallClock) {
+        long quietMs = throttle.rules().digestMaxDelay().toMillis();
+        long now = wallClock ? expireUpTo : closeUpTo;
         for (KeyValue<String, String> timer : due(CLOSE, closeUpTo)) {
-            timers.delete(timer.key);
             ErrorGroup g = groups.get(timer.value);
+            if (g != null && !g.quietFor(quietMs, now, wallClock)) {
+                continue;
+            }
+            timers.delete(timer.key);
             if (g == null) {
                 continue;
             }
@@ -168,7 +183,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private void save(ErrorGroup g) {
         ErrorGroup stored = new ErrorGroup(g.fingerprint(), scrubber.scrub(g.title()), g.service(), g.environment(), g.firstSeen(),
                 g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
-                g.sample() == null ? null : scrubber.scrub(g.sample()));
+                g.sample() == null ? null : scrubber.scrub(g.sample()), g.arrivedAt(), g.arrivedAtStreamTime());
         groups.put(g.fingerprint(), stored);
         context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(stored), g.lastSeen()));
     }
@@ -178,12 +193,15 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     }
 
     private void digest(ErrorGroup g, ErrorWindow w) {
-        if (w.suppressed() == 0) {
+        if (!w.worthADigest()) {
             return;
         }
         Duration length = Duration.ofMillis(w.end() - w.start());
         String text = String.format("suppressed %,d more in the last %s (%,d in the window, %d alerted); last seen %s",
                 w.suppressed(), Durations.format(length), w.count(), w.alerts(), Instant.ofEpochMilli(w.lastSeen()));
+        if (w.late() > 0) {
+            text += String.format("; %,d more arrived too late to count in their window", w.late());
+        }
         emitAlert(Alert.digest(Alert.idOf(AlertKind.ERROR_DIGEST, g.fingerprint(), w.start()),
                 new Alert.Subject(g.fingerprint(), g.service(), g.environment(), null), Instant.ofEpochMilli(w.end()),
                 g.title(), text, throttle.rules().limit(), Instant.ofEpochMilli(w.start()),

@@ -7,11 +7,11 @@ import java.time.Duration;
  *
  * @param limit          alerts per group per window
  * @param window         window length, from the group's first occurrence
- * @param grace          how late (event time) an occurrence may arrive and still land in its window; windows close
- *                       (and digest) when stream time passes their end plus this
- * @param digestMaxDelay live mode: a wall-clock sweep closes windows whose end plus grace is this far in the past, so
- *                       a quiet error's digest still arrives
- * @param wallClockSweep true in live mode; replay closes windows on event time only
+ * @param grace          how late (event time) an occurrence may arrive and still land in its window; a window closes
+ *                       (and digests) when its group's own events pass its end plus this
+ * @param digestMaxDelay a wall-clock sweep closes windows whose end plus grace is this far in the past, once their
+ *                       group has had no event for this long, so a quiet error's digest still arrives
+ * @param wallClockSweep whether that sweep runs (replay drives the same wall clock, from the records' times)
  * @param sweepInterval  how often windows are checked for closing
  * @param dedupeWindow   how long an event id is remembered to drop duplicates (e.g. a replayed agent spool)
  * @param retention      a group idle this long, its window closed, is dropped from state

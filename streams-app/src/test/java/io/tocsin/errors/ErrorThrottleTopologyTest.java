@@ -127,13 +127,13 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
-    void shouldDigestWhatWasSuppressedWhenStreamTimePassesTheWindowEnd() {
+    void shouldDigestWhatWasSuppressedWhenTheGroupsOwnEventsPassTheWindowEnd() {
         for (int i = 0; i < 7; i++) {
             occurrence("e" + i, T0.plusSeconds(i));
         }
         topology.alerts();
 
-        otherError(T0.plus(Duration.ofMinutes(66))); // stream time passes window end + grace (T0+1h+5m)
+        occurrence("later", T0.plus(Duration.ofMinutes(66))); // the group's own time passes window end + grace (T0+1h+5m)
 
         List<Alert> digests = topology.alerts().stream().filter(a -> a.kind() == AlertKind.ERROR_DIGEST).toList();
         assertThat(digests).singleElement().satisfies(d -> {
@@ -141,6 +141,18 @@ class ErrorThrottleTopologyTest {
             assertThat(d.text()).startsWith("suppressed 2 more in the last 1h").contains("last seen " + T0.plusSeconds(6));
             assertThat(d.windowStart()).isEqualTo(T0);
         });
+    }
+
+    @Test
+    void shouldNotCloseAWindowBecauseAnotherErrorsEventsAreNewer() {
+        for (int i = 0; i < 7; i++) {
+            occurrence("e" + i, T0.plusSeconds(i));
+        }
+        otherError(T0.plus(Duration.ofHours(3))); // another group, far newer: says nothing about this one's events
+
+        occurrence("e7", T0.plusSeconds(7));
+        assertThat(topology.alerts()).filteredOn(a -> a.kind() == AlertKind.ERROR_DIGEST).isEmpty();
+        assertThat(topology.errorGroups()).last().satisfies(r -> assertThat(r.value()).contains("\"lateCount\":0"));
     }
 
     @Test
@@ -184,7 +196,7 @@ class ErrorThrottleTopologyTest {
     void shouldCountButNeverAlertAnEventLaterThanTheGrace() {
         occurrence("e0", T0);
         occurrence("next-window", T0.plus(Duration.ofHours(2)));
-        otherError(T0.plus(Duration.ofHours(4))); // window 2 is long closed
+        topology.advanceWallClock(Duration.ofHours(4), Duration.ofMinutes(1)); // window 2 is long closed
         topology.alerts();
         topology.errorGroups();
 
@@ -274,5 +286,68 @@ class ErrorThrottleTopologyTest {
         assertThat(topology.alerts()).singleElement().satisfies(a -> assertThat(a.text()).contains("chars truncated]"));
         assertThat(topology.errorGroups()).singleElement().satisfies(r -> assertThat(r.value())
                 .contains("49800 more frames").contains("[985 more causes truncated]").hasSizeLessThan(100_000));
+    }
+
+    /** Twelve occurrences of one error and four of another, 10 s apart, starting at {@code start}. */
+    private static void incident(TopologyFixture t, Instant start, Duration arrivalGap) {
+        for (int i = 0; i < 12; i++) {
+            Instant at = start.plusSeconds(10L * i);
+            t.error(Events.exception("orders", "java.lang.IllegalStateException", "order " + i + " not found", at, "a-" + i), at);
+            if (i < 4) {
+                t.error(Events.exception("orders", "java.lang.IllegalArgumentException", "bad " + i, at.plusSeconds(5), "b-" + i), at.plusSeconds(5));
+            }
+            t.advanceWallClock(arrivalGap, arrivalGap);
+        }
+    }
+
+    @Test
+    void shouldThrottleOldEventsArrivingInOrderExactlyAsIfTheyCameOnTime() {
+        Map<String, String> settings = Map.of("error.alert.limit", "5", "error.alert.window", "1h", "error.alert.grace", "5m",
+                "error.digest.max-delay", "5m");
+        List<Alert> onTime;
+        try (TopologyFixture live = new TopologyFixture(settings)) {
+            incident(live, T0, Duration.ofSeconds(10)); // wall clock keeps pace with the events
+            live.advanceWallClock(Duration.ofHours(2), Duration.ofMinutes(1));
+            onTime = live.alerts();
+        }
+        try (TopologyFixture catchingUp = new TopologyFixture(settings)) {
+            catchingUp.advanceWallClock(Duration.ofHours(2), Duration.ofMinutes(1)); // the events are two hours old
+            incident(catchingUp, T0, Duration.ofMillis(200));
+            catchingUp.advanceWallClock(Duration.ofMinutes(6), Duration.ofSeconds(1));
+            List<Alert> late = catchingUp.alerts();
+
+            assertThat(late).filteredOn(a -> a.kind() == AlertKind.ERROR).hasSize(9);
+            assertThat(late).filteredOn(a -> a.kind() == AlertKind.ERROR_DIGEST).singleElement()
+                    .satisfies(d -> assertThat(d.suppressed()).isEqualTo(7));
+            assertThat(late).extracting(Alert::id).containsExactlyInAnyOrderElementsOf(onTime.stream().map(Alert::id).toList());
+        }
+    }
+
+    @Test
+    void shouldThrottleAnOldErrorLikeAnOnTimeOneWhileOtherErrorsArriveOnTime() {
+        Instant now = T0.plus(Duration.ofHours(2));
+        topology.advanceWallClock(Duration.ofHours(2), Duration.ofMinutes(1));
+        for (int i = 0; i < 12; i++) {
+            Instant old = T0.plusSeconds(10L * i);
+            topology.error(Events.exception("orders", "java.lang.IllegalStateException", "old " + i, old, "old-" + i), old);
+            Instant fresh = now.plusSeconds(i);
+            topology.error(Events.exception("billing", "java.lang.IllegalArgumentException", "new " + i, fresh, "new-" + i), fresh);
+            topology.advanceWallClock(Duration.ofSeconds(1), Duration.ofSeconds(1));
+        }
+
+        assertThat(topology.alerts()).filteredOn(a -> a.service().equals("orders") && a.kind() == AlertKind.ERROR)
+                .extracting(Alert::occurrence).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void shouldCountAnOccurrenceOlderThanGraceAsLateAndSayItInTheDigest() {
+        for (int i = 0; i < 6; i++) {
+            occurrence(i, T0.plusSeconds(60L * i));
+        }
+        occurrence(99, T0.minus(Duration.ofMinutes(10))); // ten minutes before anything the group has seen
+        topology.advanceWallClock(Duration.ofHours(1).plusMinutes(11), Duration.ofMinutes(1));
+
+        assertThat(topology.alerts()).filteredOn(a -> a.kind() == AlertKind.ERROR_DIGEST).singleElement()
+                .satisfies(d -> assertThat(d.text()).contains("1 more arrived too late to count in their window"));
     }
 }
