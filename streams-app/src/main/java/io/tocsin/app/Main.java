@@ -10,6 +10,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.ConfigException;
 import io.tocsin.model.EventCodec;
+import io.tocsin.replay.ReplayCommand;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,11 +27,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** The streams-app command line: {@code broker}, {@code dev}, {@code run}, {@code demo}, {@code check-config}, {@code test-alert}. */
+/** The streams-app command line: {@code broker}, {@code dev}, {@code run}, {@code demo}, {@code check-config}, {@code test-alert}, {@code replay}. */
 @Command(name = "streams-app.jar", mixinStandardHelpOptions = true, version = "Tocsin 0.1.0",
         description = "Tocsin: error and heartbeat alerting on Kafka Streams.",
         subcommands = {Main.Broker.class, Main.Dev.class, Main.Run.class, Main.Demo.class, Main.CheckConfig.class,
-                Main.TestAlert.class})
+                Main.TestAlert.class, ReplayCommand.class})
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -172,13 +172,21 @@ public record AppConfig(
 
     /** As {@link #load(Path, Map, Consumer)}, with defaults of a verb (e.g. dev's loopback bind) under the user's values. */
     public static AppConfig load(Path file, Map<String, String> env, Consumer<String> warn, Map<String, String> verbDefaults) {
+        return load(file, env, warn, verbDefaults, Map.of());
+    }
+
+    /** As above, with {@code overrides} (e.g. replay's {@code --set}) over everything else; each must be a known key. */
+    public static AppConfig load(Path file, Map<String, String> env, Consumer<String> warn, Map<String, String> verbDefaults,
+                                 Map<String, String> overrides) {
+        overrides.keySet().forEach(AppConfig::requireKnown);
         Map<String, String> values = new TreeMap<>(verbDefaults);
         if (file != null) {
             values.putAll(readFile(file));
         }
-        Settings.Overrides overrides = Settings.fromEnvironment(env, KEYS.names());
-        overrides.unknown().forEach(name -> warn.accept("ignoring unknown environment variable " + name));
-        values.putAll(overrides.values());
+        Settings.Overrides envOverrides = Settings.fromEnvironment(env, KEYS.names());
+        envOverrides.unknown().forEach(name -> warn.accept("ignoring unknown environment variable " + name));
+        values.putAll(envOverrides.values());
+        values.putAll(overrides);
         return fromSettings(new Settings(values));
     }
 

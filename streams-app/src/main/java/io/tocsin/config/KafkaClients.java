@@ -52,6 +52,15 @@ public final class KafkaClients {
         return withPassThrough(config, p);
     }
 
+    /** For replay: no group, nothing committed, records as the brokers have them. */
+    public static Properties replayConsumer(AppConfig config) {
+        Properties p = base(config);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return withPassThrough(config, p);
+    }
+
     public static Properties notifierConsumer(AppConfig config) {
         Properties p = base(config);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-notifier");
