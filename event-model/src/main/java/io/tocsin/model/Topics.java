@@ -12,6 +12,11 @@ import java.util.Map;
  */
 public record Topics(String prefix) {
 
+    /**
+     * A header the app puts on input events between its own steps: the input record's time (broker append time), kept
+     * when the stream time becomes the event's own time.
+     */
+    public static final String APPEND_TIME_HEADER = "tocsin.append-time";
     /** How long delivered alert ids are remembered: longer than any re-read of the alerts topic. */
     public static final Duration DELIVERED_RETENTION = Duration.ofDays(7);
     private static final Map<String, String> APPEND_TIME = Map.of("message.timestamp.type", "LogAppendTime");

@@ -7,13 +7,16 @@ import io.tocsin.model.Durations;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.Frame;
+import io.tocsin.model.Topics;
 import io.tocsin.privacy.Scrubber;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,6 +60,8 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private WindowStore<String, Long> eventIds;
     private Sensor duplicates;
     private Sensor late;
+    private long lastProcessedAt = Long.MIN_VALUE / 2;
+    private long lastAppendTime;
 
     public ErrorThrottleProcessor(Stores stores, CapThenResetThrottle throttle, Scrubber scrubber) {
         this.stores = stores;
@@ -75,8 +80,11 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         late = Counters.counter(context, "late-events");
         ThrottleRules rules = throttle.rules();
         if (rules.wallClockSweep()) {
-            context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME,
-                    now -> runTimers(now - rules.digestMaxDelay().toMillis(), now, true));
+            context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (!catchingUp(now)) {
+                    runTimers(now - rules.digestMaxDelay().toMillis(), now, true);
+                }
+            });
         }
     }
 
@@ -87,6 +95,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
             return;
         }
         long t = record.timestamp();
+        noteArrival(record);
         if (isDuplicate(error.event().id(), t)) {
             duplicates.record();
             return;
@@ -110,6 +119,29 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         passed.closed().forEach(w -> digest(after, w));
         d.alert().ifPresent(a -> emitAlert(errorAlert(after, error.event(), t, a)));
         save(after);
+    }
+
+    /**
+     * Whether the task is working through a backlog: the last record it processed, within the digest delay, had been
+     * received by the broker more than the digest delay before. A group may look quiet then only because its next
+     * events wait behind others, so no window is closed by the wall clock until the task has caught up (or has had
+     * nothing to read for the digest delay).
+     */
+    private boolean catchingUp(long now) {
+        long delay = throttle.rules().digestMaxDelay().toMillis();
+        return now - lastProcessedAt <= delay && lastProcessedAt - lastAppendTime > delay;
+    }
+
+    private void noteArrival(Record<String, GroupedError> record) {
+        lastProcessedAt = context.currentSystemTimeMs();
+        Header h = record.headers().lastHeader(Topics.APPEND_TIME_HEADER);
+        if (h != null) {
+            try {
+                lastAppendTime = Long.parseLong(new String(h.value(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                lastAppendTime = lastProcessedAt; // not ours: no evidence of a backlog
+            }
+        }
     }
 
     /**

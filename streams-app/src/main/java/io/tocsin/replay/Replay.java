@@ -136,13 +136,16 @@ public final class Replay {
 
     /** The chart's counts: the event's group as the topology computes it (bounded first, as there). */
     private void countError(ConsumerRecord<String, byte[]> r) {
-        if (r.timestamp() < options.from().toEpochMilli()) {
-            return;
-        }
         try {
             ExceptionEvent e = EventLimits.bound(codec.parseException(r.value()));
-            if (!ExceptionEvent.PROBE_CATEGORY.equals(e.category())) {
-                report.errorEvent(fingerprinter.fingerprint(e).id(), r.timestamp(), e.count());
+            if (ExceptionEvent.PROBE_CATEGORY.equals(e.category())) {
+                return;
+            }
+            String group = fingerprinter.fingerprint(e).id();
+            if (r.timestamp() < options.from().toEpochMilli()) {
+                report.seenBeforeRange(group);
+            } else {
+                report.errorEvent(group, r.timestamp(), e.count());
             }
         } catch (InvalidEventException | RuntimeException e) {
             // the topology sends it to the dead letters; counted there

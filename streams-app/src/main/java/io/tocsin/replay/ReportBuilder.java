@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -32,6 +34,7 @@ final class ReportBuilder {
     private final Map<String, ErrorGroup> groups = new HashMap<>();
     private final Map<String, Long> occurrences = new HashMap<>();
     private final Map<String, Long> firstInRange = new HashMap<>();
+    private final Set<String> seenBefore = new HashSet<>();
     private final Map<String, Map<Integer, Long>> perMinute = new HashMap<>();
     private long errorEvents;
     private long heartbeats;
@@ -61,6 +64,11 @@ final class ReportBuilder {
         occurrences.merge(fingerprint, count, Long::sum);
         firstInRange.merge(fingerprint, time, Math::min);
         perMinute.computeIfAbsent(fingerprint, k -> new HashMap<>()).merge((int) ((time - fromMs) / MINUTE), count, Long::sum);
+    }
+
+    /** A group with events in the look-back: not new in the range. */
+    void seenBeforeRange(String fingerprint) {
+        seenBefore.add(fingerprint);
     }
 
     void heartbeat() {
@@ -109,9 +117,9 @@ final class ReportBuilder {
     private List<ReplayReport.TimelineEntry> timeline(List<Alert> sorted) {
         List<ReplayReport.TimelineEntry> out = new ArrayList<>();
         sorted.forEach(a -> out.add(new ReplayReport.TimelineEntry(a.timestamp().toString(), a.kind().name(), a.key(), a.title(), a.silenced())));
-        firstInRange.forEach((fp, t) -> {
+        firstInRange.keySet().forEach(fp -> {
             ErrorGroup g = groups.get(fp);
-            if (g != null && g.firstSeen() >= fromMs) {
+            if (g != null && !seenBefore.contains(fp)) {
                 out.add(new ReplayReport.TimelineEntry(Instant.ofEpochMilli(g.firstSeen()).toString(), "FIRST_SEEN", fp, g.title(), false));
             }
         });

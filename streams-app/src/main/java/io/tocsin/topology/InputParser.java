@@ -2,6 +2,7 @@ package io.tocsin.topology;
 
 import io.tocsin.metrics.Counters;
 import io.tocsin.model.InvalidEventException;
+import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.Sensor;
@@ -62,7 +63,11 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
             refuse(record, "nested too deeply to read");
             return;
         }
-        context.forward(record.withValue(Parsed.ok(event)).withTimestamp(timestampRule.timestamp(event, record.timestamp())));
+        Headers headers = record.headers();
+        headers.remove(Topics.APPEND_TIME_HEADER);
+        headers.add(Topics.APPEND_TIME_HEADER, Long.toString(record.timestamp()).getBytes(StandardCharsets.US_ASCII));
+        context.forward(record.withValue(Parsed.ok(event)).withHeaders(headers)
+                .withTimestamp(timestampRule.timestamp(event, record.timestamp())));
     }
 
     private void refuse(FixedKeyRecord<String, byte[]> record, String reason) {

@@ -350,4 +350,25 @@ class ErrorThrottleTopologyTest {
         assertThat(topology.alerts()).filteredOn(a -> a.kind() == AlertKind.ERROR_DIGEST).singleElement()
                 .satisfies(d -> assertThat(d.text()).contains("1 more arrived too late to count in their window"));
     }
+
+    @Test
+    void shouldNotCloseAWindowByTheWallClockWhileTheTaskWorksThroughABacklog() {
+        // Tocsin was down for hours and catches up slowly: this error's occurrences are 10 minutes apart in the
+        // backlog, with other errors between them, and 6 minutes of processing pass between each two of them
+        topology.advanceWallClock(Duration.ofHours(3), Duration.ofMinutes(1));
+        for (int i = 0; i < 6; i++) {
+            Instant at = T0.plus(Duration.ofMinutes(10L * i));
+            occurrence(i, at);
+            for (int s = 0; s < 360; s += 5) {
+                Instant other = at.plusSeconds(s);
+                topology.error(Events.exception("billing", "java.lang.IllegalArgumentException", "x", other, "o-" + i + "-" + s), other);
+                topology.advanceWallClock(Duration.ofSeconds(5), Duration.ofSeconds(1));
+            }
+        }
+
+        assertThat(topology.alerts()).filteredOn(a -> a.service().equals("orders"))
+                .extracting(Alert::kind, Alert::occurrence).containsExactly(
+                        tuple(AlertKind.ERROR, 1), tuple(AlertKind.ERROR, 2), tuple(AlertKind.ERROR, 3),
+                        tuple(AlertKind.ERROR, 4), tuple(AlertKind.ERROR, 5));
+    }
 }
