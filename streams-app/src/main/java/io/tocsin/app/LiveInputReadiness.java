@@ -1,64 +1,323 @@
 package io.tocsin.app;
 
+import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
+import io.tocsin.heartbeat.HeartbeatRules;
 import io.tocsin.heartbeat.InputReadiness;
+import io.tocsin.model.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.OptionalDouble;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Caught up means: the monitor's own partition of the by-service repartition topic, and every partition of the
- * heartbeat input this client reads, are fetched to within {@value #MAX_LAG} records of their end, by the consumers'
- * own {@code records-lag} metrics. No metric yet for the monitor's partition (before its first fetch) means not
- * caught up. Input partitions read by another client are that client's to catch up with.
+ * Whether the heartbeat monitor may judge silence on its partition, by time and never by a count of records: with
+ * {@code T} = max(2 s, a quarter of the smallest heartbeat timeout), <b>partition p is caught up when the app has
+ * consumed every heartbeat appended more than T ago on every input partition, and the monitor on p either last
+ * processed a heartbeat appended within T of now, or has nothing left to fetch and has processed nothing for T.</b>
+ *
+ * <p>What is checked, and why:
+ * <ol>
+ * <li><b>The monitor's own progress on p</b> (in the task, on this client). The monitor reports the record time of
+ * every heartbeat it processes ({@link #processed}): the broker append time on the heartbeat input, carried unchanged
+ * through the by-service repartition topic. {@code now -} that time is how far the whole path (input, the upstream
+ * task on whichever client reads that input partition, the repartition topic, the monitor) is behind the wall clock.
+ * A lag in records says nothing of the kind: at thousands of heartbeats a second a lag of thousands is a fraction of
+ * a second, and a lag of zero can hide seconds of records fetched but not yet processed.</li>
+ * <li><b>Silence.</b> When nothing arrives (every instance of the partition's services silent: exactly what must be
+ * detected) that time stops moving. Then p is caught up if its consumer has nothing left to fetch (its
+ * {@code records-lag} is 0) and the monitor has processed nothing for T: a fetched record is processed on the very
+ * stream thread that runs this check, so it never waits T unprocessed. Before the first fetch of p there is no lag
+ * and p is not caught up.</li>
+ * <li><b>The input, on every client.</b> An upstream task that produces nothing at all (its client crashed and the
+ * group has not noticed yet; just assigned, or stuck) leaves no late record for 1. to see, only a silence that looks
+ * like an outage. So the app's consumer group offsets on the heartbeat input are checked for <em>every</em>
+ * partition, whichever client reads it: each must be past the first record appended at or after T/2 before the
+ * check (the broker finds it by time), or at the end when there is none. The check runs in the background every
+ * T/4 at most; its answer counts for T/2, so it always speaks of records appended more than T ago. If the app may
+ * not read its group's offsets (ACLs) this part is skipped, with a warning, rather than switch detection off.</li>
+ * </ol>
+ * Probe failures from the error input are not checked: they carry event time, and never make an instance look alive.
  */
 final class LiveInputReadiness implements InputReadiness {
 
-    private static final double MAX_LAG = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(LiveInputReadiness.class);
+    private static final long MIN_TOLERANCE_MS = 2_000;
+
+    private final long toleranceMs;
+    private final LongSupplier clock;
+    private final IntFunction<OptionalDouble> monitorLag;
+    private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
+    private volatile InputCheck input;
+    private volatile boolean inputCheckSkipped;
 
     private final String inputTopic;
+    private final String groupId;
+    private final Properties adminProps;
     private volatile String monitorTopic;
-    private final AtomicReference<KafkaStreams> streams = new AtomicReference<>();
+    private volatile KafkaStreams streams;
+    private volatile ScheduledExecutorService checker;
 
-    LiveInputReadiness(String inputTopic) {
-        this.inputTopic = inputTopic;
+    /** Live: the app's metrics for the monitor's lag, and the app's group offsets for the input. */
+    LiveInputReadiness(AppConfig config) {
+        this.toleranceMs = toleranceFor(config.heartbeat()).toMillis();
+        this.clock = System::currentTimeMillis;
+        this.monitorLag = this::metricLag;
+        this.inputTopic = new Topics(config.topicPrefix()).heartbeats();
+        this.groupId = config.applicationId();
+        this.adminProps = KafkaClients.common(config);
     }
 
-    /** Starts judging: the running app, and the internal topic the monitor reads (known once the topology is built). */
+    /** For tests: the monitor's lag from {@code monitorLag}, the input from {@link #inputChecked}. */
+    LiveInputReadiness(Duration tolerance, LongSupplier clock, IntFunction<OptionalDouble> monitorLag) {
+        this.toleranceMs = tolerance.toMillis();
+        this.clock = clock;
+        this.monitorLag = monitorLag;
+        this.inputTopic = null;
+        this.groupId = null;
+        this.adminProps = null;
+    }
+
+    /** T: max(2 s, a quarter of the smallest configured heartbeat timeout). */
+    static Duration toleranceFor(HeartbeatRules rules) {
+        long smallest = rules.timeout().toMillis();
+        for (Duration t : rules.serviceTimeouts().values()) {
+            smallest = Math.min(smallest, t.toMillis());
+        }
+        return Duration.ofMillis(Math.max(MIN_TOLERANCE_MS, smallest / 4));
+    }
+
+    /**
+     * Starts judging: the running app, the internal topic the monitor reads (known once the topology is built), and
+     * the background check of the input. The check stops by itself once the app shuts down.
+     */
     void attach(KafkaStreams kafkaStreams, String monitorInputTopic) {
         monitorTopic = monitorInputTopic;
-        streams.set(kafkaStreams);
+        streams = kafkaStreams;
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tocsin-input-readiness");
+            t.setDaemon(true);
+            return t;
+        });
+        checker = s;
+        long period = Math.max(100, Math.min(500, toleranceMs / 4));
+        s.scheduleWithFixedDelay(new InputChecker(), 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void processed(int heartbeatPartition, long appendTimeMs) {
+        Progress p = progress.computeIfAbsent(heartbeatPartition, k -> new Progress());
+        p.lastAppend = appendTimeMs;
+        p.lastProcessedAt = clock.getAsLong();
     }
 
     @Override
     public boolean caughtUp(int partition) {
-        KafkaStreams s = streams.get();
-        if (s == null) {
-            return false;
-        }
-        boolean monitorSeen = false;
-        for (Map.Entry<MetricName, ? extends Metric> m : s.metrics().entrySet()) {
-            MetricName name = m.getKey();
-            if (!"records-lag".equals(name.name())) {
-                continue;
-            }
-            String topic = name.tags().get("topic");
-            boolean monitor = is(topic, monitorTopic) && String.valueOf(partition).equals(name.tags().get("partition"));
-            if (!monitor && !is(topic, inputTopic)) {
-                continue;
-            }
-            Object value = m.getValue().metricValue();
-            if (!(value instanceof Number n) || Double.isNaN(n.doubleValue()) || n.doubleValue() > MAX_LAG) {
-                return false;
-            }
-            monitorSeen |= monitor;
-        }
-        return monitorSeen;
+        long now = clock.getAsLong();
+        return inputConsumed(now) && monitorCaughtUp(partition, now);
     }
 
-    /** Consumer metrics have named topics with '.' replaced by '_'. */
+    /** Rule 1 or 2 for the monitor's partition. */
+    private boolean monitorCaughtUp(int partition, long now) {
+        Progress p = progress.get(partition);
+        if (p != null && now - p.lastAppend <= toleranceMs) {
+            return true;
+        }
+        boolean quiet = p == null || now - p.lastProcessedAt >= toleranceMs;
+        if (!quiet) {
+            return false;
+        }
+        OptionalDouble lag = monitorLag.apply(partition);
+        return lag.isPresent() && lag.getAsDouble() == 0;
+    }
+
+    /** Rule 3: the input was consumed up to T/2 before a check made at most T/2 ago. */
+    private boolean inputConsumed(long now) {
+        if (inputCheckSkipped) {
+            return true;
+        }
+        InputCheck c = input;
+        return c != null && c.consumed() && now - c.at() <= toleranceMs / 2;
+    }
+
+    /** The outcome of one check of the input made at {@code at}: whether it was consumed up to {@code at - T/2}. */
+    void inputChecked(long at, boolean consumed) {
+        input = new InputCheck(at, consumed);
+    }
+
+    /** The monitor's partition lag as this client's consumer reports it; empty before its first fetch. */
+    private OptionalDouble metricLag(int partition) {
+        KafkaStreams s = streams;
+        String topic = monitorTopic;
+        if (s == null || topic == null) {
+            return OptionalDouble.empty();
+        }
+        double max = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> m : s.metrics().entrySet()) {
+            MetricName name = m.getKey();
+            if ("records-lag".equals(name.name()) && is(name.tags().get("topic"), topic)
+                    && String.valueOf(partition).equals(name.tags().get("partition"))) {
+                Object value = m.getValue().metricValue();
+                if (!(value instanceof Number n) || Double.isNaN(n.doubleValue())) {
+                    return OptionalDouble.empty();
+                }
+                max = Double.isNaN(max) ? n.doubleValue() : Math.max(max, n.doubleValue());
+            }
+        }
+        return Double.isNaN(max) ? OptionalDouble.empty() : OptionalDouble.of(max);
+    }
+
+    /** Consumer metrics name topics as they are, or with '.' replaced by '_'. */
     private static boolean is(String tag, String topic) {
-        return topic.equals(tag) || topic.replace('.', '_').equals(tag);
+        return tag != null && (topic.equals(tag) || topic.replace('.', '_').equals(tag));
+    }
+
+    /**
+     * Whether the group has consumed, on every partition, every record appended before the target time.
+     *
+     * @param partitions what the broker says of each partition at the target time
+     */
+    static boolean consumedBefore(Collection<InputPartition> partitions) {
+        return !partitions.isEmpty() && partitions.stream().allMatch(InputPartition::consumedBefore);
+    }
+
+    /**
+     * One input partition at a check.
+     *
+     * @param earliest        its first offset
+     * @param end             its end (the next offset to be written)
+     * @param firstAtOrAfter  the first offset appended at or after the target time; negative if none
+     * @param committed       the group's committed offset; null if it never committed one (it then starts at the
+     *                        beginning)
+     */
+    record InputPartition(long earliest, long end, long firstAtOrAfter, Long committed) {
+
+        boolean consumedBefore() {
+            long position = committed == null ? earliest : Math.max(committed, earliest);
+            long mustReach = firstAtOrAfter < 0 ? end : Math.min(firstAtOrAfter, end);
+            return position >= mustReach;
+        }
+    }
+
+    private record InputCheck(long at, boolean consumed) {
+    }
+
+    /** Written by the one stream thread that runs the partition's task, read by its punctuation. */
+    private static final class Progress {
+        volatile long lastAppend = Long.MIN_VALUE / 2;
+        volatile long lastProcessedAt = Long.MIN_VALUE / 2;
+    }
+
+    /** Rule 3, in the background: the group's offsets on the heartbeat input against the broker's offsets by time. */
+    private final class InputChecker implements Runnable {
+
+        private Admin admin;
+        private boolean failing;
+
+        @Override
+        public void run() {
+            KafkaStreams s = streams;
+            if (s.state().isShuttingDown() || s.state().hasCompletedShutdown()) {
+                stop();
+                return;
+            }
+            try {
+                if (admin == null) {
+                    admin = Admin.create(adminProps);
+                }
+                long at = clock.getAsLong();
+                boolean consumed = consumedBefore(read(at - toleranceMs / 2));
+                inputChecked(at, consumed);
+                if (failing) {
+                    LOG.info("input readiness: the check of {} works again", inputTopic);
+                    failing = false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof UnsupportedVersionException) {
+                    LOG.warn("input readiness: cannot read the offsets of group {} on {} ({}); judging by the monitor's own"
+                            + " input only", groupId, inputTopic, e.getCause().toString());
+                    inputCheckSkipped = true;
+                    stop();
+                } else {
+                    failed(e.getCause());
+                }
+            } catch (TimeoutException | RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        private List<InputPartition> read(long target) throws InterruptedException, ExecutionException, TimeoutException {
+            long timeout = Math.max(toleranceMs, 5_000);
+            TopicDescription topic = admin.describeTopics(List.of(inputTopic)).allTopicNames()
+                    .get(timeout, TimeUnit.MILLISECONDS).get(inputTopic);
+            List<TopicPartition> parts = new ArrayList<>();
+            topic.partitions().forEach(p -> parts.add(new TopicPartition(inputTopic, p.partition())));
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, Long> earliest = offsets(parts, OffsetSpec.earliest(), timeout);
+            Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest(), timeout);
+            Map<TopicPartition, Long> atTarget = offsets(parts, OffsetSpec.forTimestamp(target), timeout);
+            List<InputPartition> out = new ArrayList<>();
+            for (TopicPartition tp : parts) {
+                OffsetAndMetadata c = committed.get(tp);
+                out.add(new InputPartition(earliest.get(tp), end.get(tp), atTarget.get(tp), c == null ? null : c.offset()));
+            }
+            return out;
+        }
+
+        private Map<TopicPartition, Long> offsets(List<TopicPartition> parts, OffsetSpec spec, long timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+            parts.forEach(tp -> query.put(tp, spec));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = admin.listOffsets(query).all()
+                    .get(timeout, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, Long> out = new HashMap<>();
+            answer.forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+
+        private void failed(Throwable e) {
+            if (!failing) {
+                LOG.warn("input readiness: cannot check {} ({}); no down verdicts until it can", inputTopic, e.toString());
+                failing = true;
+            } else {
+                LOG.debug("input readiness: check of {} failed again", inputTopic, e);
+            }
+        }
+
+        private void stop() {
+            if (admin != null) {
+                admin.close(Duration.ZERO);
+                admin = null;
+            }
+            checker.shutdown();
+        }
     }
 }

@@ -58,7 +58,7 @@ public final class TocsinApp implements AutoCloseable {
         Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
-        LiveInputReadiness readiness = new LiveInputReadiness(topics.heartbeats());
+        LiveInputReadiness readiness = new LiveInputReadiness(config);
         Topology topology = AlertTopology.build(config, readiness);
         LOG.debug("topology:\n{}", topology.describe());
 

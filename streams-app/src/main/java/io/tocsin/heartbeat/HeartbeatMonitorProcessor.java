@@ -73,6 +73,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             }
             return;
         }
+        readiness.processed(context.taskId().partition(), record.timestamp());
         long at = record.timestamp();
         if (previous != null && at < previous.lastHeartbeat().toEpochMilli()) {
             return;

@@ -10,5 +10,13 @@ public interface InputReadiness {
     /** Ready as soon as asked: for TopologyTestDriver and replay, where input is fed synchronously. */
     InputReadiness ALWAYS = partition -> true;
 
+    /** Whether the task of this partition may judge silence now; asked on every wall-clock check. */
     boolean caughtUp(int heartbeatPartition);
+
+    /**
+     * Told the record time (broker append time) of every heartbeat the task processes, for a readiness that judges
+     * by how far behind the wall clock that is. Ignored by default.
+     */
+    default void processed(int heartbeatPartition, long appendTimeMs) {
+    }
 }

@@ -48,6 +48,7 @@ public final class Apps {
             throw new UncheckedIOException(e);
         }
         settings.put("http.port", "0");
+        settings.put("http.bind", "127.0.0.1"); // as dev and demo: changes through the API need no token on loopback
         if (slack != null) {
             settings.put("slack.webhook.url", slack.webhookUrl());
         }
