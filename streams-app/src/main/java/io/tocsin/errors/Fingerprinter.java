@@ -36,11 +36,40 @@ public final class Fingerprinter {
     private static final int FRAME_CACHE_MAX = 50_000;
     private static final String GLUE = "";
 
+    /**
+     * A version of the grouping rules. The live app uses {@link #CURRENT}; earlier versions are kept so that
+     * {@code replay --compare-fingerprints} can show, on history, what a change of rules merges and splits.
+     *
+     * @param collapseCycles repeated frame cycles collapse (v2); before, only a frame repeated directly did
+     * @param routeNames     route segments that name a member of a collection are ids (v2); before, only values were
+     */
+    public record Rules(String version, boolean collapseCycles, boolean routeNames) {
+
+        public static final Rules V1 = new Rules("v1", false, false);
+        public static final Rules CURRENT = new Rules(VERSION, true, true);
+
+        /** The rules of a version by name ({@code v1}, {@code v2}). */
+        public static Rules named(String version) {
+            return List.of(V1, CURRENT).stream().filter(r -> r.version().equals(version)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no fingerprint rules '" + version + "' (known: v1, " + VERSION + ")"));
+        }
+    }
+
     /** Frames repeat across events far more than they vary: their normalised form is cached (cleared when full). */
     private final Map<Frame, String> frameCache = new ConcurrentHashMap<>();
+    private final Rules rules;
+
+    public Fingerprinter() {
+        this(Rules.CURRENT);
+    }
+
+    public Fingerprinter(Rules rules) {
+        this.rules = rules;
+    }
 
     public Fingerprint fingerprint(ExceptionEvent event) {
-        List<Object> parts = new ArrayList<>(List.of(VERSION, event.service(), event.environment()));
+        String version = rules.version();
+        List<Object> parts = new ArrayList<>(List.of(version, event.service(), event.environment()));
         List<String> topFrames = significantFrames(event.exception().frames());
         if (event.fingerprint() != null) {
             parts.add("custom");
@@ -48,10 +77,10 @@ public final class Fingerprinter {
         } else {
             parts.add(nullToEmpty(event.category()));
             parts.add(event.request() == null ? "" : nullToEmpty(event.request().method()));
-            parts.add(event.request() == null ? "" : Normalizer.route(event.request().url()).orElse(""));
+            parts.add(event.request() == null ? "" : Normalizer.route(event.request().url(), rules.routeNames()).orElse(""));
             addChain(parts, event.exception(), topFrames);
         }
-        return new Fingerprint(VERSION + "-" + Alert.idOf(parts.toArray()), title(event.exception(), topFrames));
+        return new Fingerprint(version + "-" + Alert.idOf(parts.toArray()), title(event.exception(), topFrames));
     }
 
     private void addChain(List<Object> parts, ExceptionInfo exception, List<String> topFrames) {
@@ -88,8 +117,13 @@ public final class Fingerprinter {
                 continue;
             }
             String name = normalised(f);
-            if (!name.isEmpty()) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (rules.collapseCycles()) {
                 appendCollapsingCycles(out, name);
+            } else if (out.isEmpty() || !out.get(out.size() - 1).equals(name)) {
+                out.add(name);
             }
         }
         return out;

@@ -72,6 +72,10 @@ final class Normalizer {
             new Rule(Pattern.compile("\\d+"), "<n>"));
 
     private static final String ID = "{id}";
+    /** v1's rule: numbers, UUIDs, hex ids and anything with a digit. */
+    private static final Pattern V1_ID_SEGMENT = Pattern.compile(
+            "\\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+                    + "|(?=[0-9a-fA-F]*\\d)[0-9a-fA-F]{8,}|.*\\d.*");
     /** Longer names are slugs, titles or tokens: too many to tell apart usefully. */
     static final int NAME_MAX = 32;
     static final int TOKEN_MIN = 16;
@@ -125,6 +129,11 @@ final class Normalizer {
 
     /** Path of a request URL with values and collection members as {@code {id}}, without query or fragment. */
     static Optional<String> route(String url) {
+        return route(url, true);
+    }
+
+    /** As {@link #route(String)}; without {@code names}, only segments containing a digit become {@code {id}} (v1). */
+    static Optional<String> route(String url, boolean names) {
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
@@ -132,7 +141,8 @@ final class Normalizer {
         StringJoiner route = new StringJoiner("/");
         String previous = "";
         for (String segment : path.split("/")) {
-            previous = isValue(segment) || isMember(segment, previous) ? ID : segment;
+            boolean id = names ? isValue(segment) || isMember(segment, previous) : V1_ID_SEGMENT.matcher(segment).matches();
+            previous = id ? ID : segment;
             route.add(previous);
         }
         return Optional.of(route.length() == 0 ? "/" : route.toString());

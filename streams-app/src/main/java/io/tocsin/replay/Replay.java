@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -45,7 +46,11 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class Replay {
 
     /** The range, how far before it to start reading (so windows open before it are known), and a service filter. */
-    public record Options(Instant from, Instant to, Duration lookBack, Set<String> services) {
+    public record Options(Instant from, Instant to, Duration lookBack, Set<String> services, Optional<Fingerprinter.Rules> compareWith) {
+        public Options(Instant from, Instant to, Duration lookBack, Set<String> services) {
+            this(from, to, lookBack, services, Optional.empty());
+        }
+
         public Options {
             if (!to.isAfter(from)) {
                 throw new IllegalArgumentException("--to must be after --from");
@@ -61,6 +66,7 @@ public final class Replay {
     private final Topics topics;
     private final EventCodec codec = new EventCodec();
     private final Fingerprinter fingerprinter = new Fingerprinter();
+    private final Optional<Fingerprinter> candidate;
     private final ReportBuilder report;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> errors;
@@ -78,6 +84,7 @@ public final class Replay {
         this.options = options;
         this.topics = new Topics(config.topicPrefix());
         this.report = report;
+        this.candidate = options.compareWith().map(Fingerprinter::new);
     }
 
     /** Runs the replay; {@code progress} hears how far reading is. */
@@ -146,6 +153,7 @@ public final class Replay {
                 report.seenBeforeRange(group);
             } else {
                 report.errorEvent(group, r.timestamp(), e.count());
+                candidate.ifPresent(c -> report.compared(group, c.fingerprint(e).id(), fingerprinter.fingerprint(e).title(), e.count()));
             }
         } catch (InvalidEventException | RuntimeException e) {
             // the topology sends it to the dead letters; counted there

@@ -1,6 +1,7 @@
 package io.tocsin.replay;
 
 import io.tocsin.config.AppConfig;
+import io.tocsin.errors.Fingerprinter;
 import io.tocsin.model.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +51,10 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "read this far before --from, so windows and outages that began earlier are known (default: error window + grace)")
     String lookBack;
 
+    @Option(names = "--compare-fingerprints", paramLabel = "VERSION",
+            description = "also group the range with these fingerprint rules (e.g. v1) and report what they merge and split")
+    String compareFingerprints;
+
     @Option(names = "--out", paramLabel = "FILE", description = "write the report here: .json, .md or .html (default: a summary on stdout)")
     Path out;
 
@@ -58,7 +64,8 @@ public final class ReplayCommand implements Callable<Integer> {
         AppConfig rules = AppConfig.load(config, System.getenv(), LOG::warn, Map.of(), set);
         Duration back = lookBack == null ? rules.throttle().window().plus(rules.throttle().grace()) : Durations.parse(lookBack);
         ReportWriter.Format format = out == null ? ReportWriter.Format.TEXT : ReportWriter.Format.of(out.getFileName().toString());
-        Replay.Options options = new Replay.Options(from, to, back, Set.copyOf(services));
+        Replay.Options options = new Replay.Options(from, to, back, Set.copyOf(services),
+                Optional.ofNullable(compareFingerprints).map(Fingerprinter.Rules::named));
 
         CountDownLatch done = new CountDownLatch(1);
         Thread main = Thread.currentThread();

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param timeline     alerts, first occurrences of groups and instance downs/ups, in time order
  * @param minutes      the range's minutes (epoch ms of each minute's start), the chart's x axis
  * @param errorsPerMinute per top group (by occurrences) and "other": occurrences in each minute of {@code minutes}
+ * @param fingerprintComparison with {@code --compare-fingerprints}: what the candidate rules merge and split; else null
  */
 public record ReplayReport(
         String from,
@@ -27,7 +28,8 @@ public record ReplayReport(
         List<ServiceSummary> services,
         List<Long> minutes,
         Map<String, List<Long>> errorsPerMinute,
-        List<DownPeriod> downPeriods) {
+        List<DownPeriod> downPeriods,
+        FingerprintComparison fingerprintComparison) {
 
     /** Records read, by kind, and alerts by outcome. */
     public record Counts(long errorEvents, long heartbeats, long deadLetters, long alerts, long silencedAlerts) {
@@ -42,6 +44,20 @@ public record ReplayReport(
     }
 
     public record ServiceSummary(String service, String environment, long secondsDown, List<String> instancesDown) {
+    }
+
+    /**
+     * The range grouped by the current rules and by a candidate: candidate groups that take in several current ones
+     * (merged) and current groups the candidate cuts in several (split), with titles as examples.
+     */
+    public record FingerprintComparison(String current, String candidate, int currentGroups, int candidateGroups,
+                                        List<Merge> merged, List<Split> split) {
+    }
+
+    public record Merge(String candidateGroup, long occurrences, List<String> currentGroups, List<String> titles) {
+    }
+
+    public record Split(String currentGroup, String title, long occurrences, List<String> candidateGroups) {
     }
 
     /** A time a service (or one of its instances) was down, for the chart's shading; {@code end} is the range end if open. */

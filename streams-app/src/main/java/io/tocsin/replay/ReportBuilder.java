@@ -2,6 +2,7 @@ package io.tocsin.replay;
 
 import io.tocsin.config.AppConfig;
 import io.tocsin.errors.ErrorGroup;
+import io.tocsin.errors.Fingerprinter;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import java.time.Instant;
@@ -36,6 +37,10 @@ final class ReportBuilder {
     private final Map<String, Long> firstInRange = new HashMap<>();
     private final Set<String> seenBefore = new HashSet<>();
     private final Map<String, Map<Integer, Long>> perMinute = new HashMap<>();
+    private final Map<String, Set<String>> candidatesOf = new HashMap<>();
+    private final Map<String, Set<String>> currentsOf = new HashMap<>();
+    private final Map<String, String> titles = new HashMap<>();
+    private final Map<String, Long> candidateOccurrences = new HashMap<>();
     private long errorEvents;
     private long heartbeats;
     private long deadLetters;
@@ -71,6 +76,37 @@ final class ReportBuilder {
         seenBefore.add(fingerprint);
     }
 
+    /** One event as grouped by the current rules and by the candidate's. */
+    void compared(String current, String candidateGroup, String title, long count) {
+        candidatesOf.computeIfAbsent(current, k -> new TreeSet<>()).add(candidateGroup);
+        currentsOf.computeIfAbsent(candidateGroup, k -> new TreeSet<>()).add(current);
+        titles.putIfAbsent(current, title);
+        candidateOccurrences.merge(candidateGroup, count, Long::sum);
+    }
+
+    private ReplayReport.FingerprintComparison comparison() {
+        if (options.compareWith().isEmpty()) {
+            return null;
+        }
+        List<ReplayReport.Merge> merged = new ArrayList<>();
+        currentsOf.forEach((cand, currents) -> {
+            if (currents.size() > 1) {
+                merged.add(new ReplayReport.Merge(cand, candidateOccurrences.get(cand), List.copyOf(currents),
+                        currents.stream().map(c -> titles.getOrDefault(c, "")).toList()));
+            }
+        });
+        List<ReplayReport.Split> split = new ArrayList<>();
+        candidatesOf.forEach((current, cands) -> {
+            if (cands.size() > 1) {
+                split.add(new ReplayReport.Split(current, titles.getOrDefault(current, ""), occurrences.getOrDefault(current, 0L), List.copyOf(cands)));
+            }
+        });
+        merged.sort(Comparator.comparing(ReplayReport.Merge::occurrences).reversed().thenComparing(ReplayReport.Merge::candidateGroup));
+        split.sort(Comparator.comparing(ReplayReport.Split::occurrences).reversed().thenComparing(ReplayReport.Split::currentGroup));
+        return new ReplayReport.FingerprintComparison(Fingerprinter.VERSION, options.compareWith().get().version(),
+                candidatesOf.size(), currentsOf.size(), merged, split);
+    }
+
     void heartbeat() {
         heartbeats++;
     }
@@ -89,7 +125,7 @@ final class ReportBuilder {
         List<ReplayReport.DownPeriod> down = downPeriods(sorted);
         return new ReplayReport(options.from().toString(), options.to().toString(), rules(config), changedRules(),
                 new ReplayReport.Counts(errorEvents, heartbeats, deadLetters, sorted.size(), sorted.stream().filter(Alert::silenced).count()),
-                sorted, timeline(sorted), groupSummaries(sorted), services(down), minutes, chart(minutes.size()), down);
+                sorted, timeline(sorted), groupSummaries(sorted), services(down), minutes, chart(minutes.size()), down, comparison());
     }
 
     private static Map<String, String> rules(AppConfig c) {

@@ -65,6 +65,11 @@ public final class ReportWriter {
         ReplayReport.Counts c = r.counts();
         out.append(String.format("%,d error events, %,d heartbeats, %,d dead letters; %,d alerts (%,d silenced)%n",
                 c.errorEvents(), c.heartbeats(), c.deadLetters(), c.alerts(), c.silencedAlerts()));
+        if (r.fingerprintComparison() != null) {
+            ReplayReport.FingerprintComparison fc = r.fingerprintComparison();
+            out.append(String.format("fingerprints: %d groups with %s, %d with %s; %d merged, %d split%n", fc.currentGroups(),
+                    fc.current(), fc.candidateGroups(), fc.candidate(), fc.merged().size(), fc.split().size()));
+        }
         r.changedRules().forEach((k, v) -> out.append("  ").append(k).append(": ").append(v.get(0)).append(" -> ").append(v.get(1)).append('\n'));
         r.timeline().forEach(t -> out.append(t.time()).append("  ").append(String.format("%-17s", t.what())).append(' ')
                 .append(oneLine(t.title())).append(t.silenced() ? "  (silenced)" : "").append('\n'));
@@ -92,6 +97,16 @@ public final class ReportWriter {
         out.append("\n## Services\n\n| service | time down | went down |\n|---|---|---|\n");
         r.services().forEach(s -> out.append("| ").append(md(s.service())).append(" | ").append(s.secondsDown()).append(" s | ")
                 .append(md(String.join(", ", s.instancesDown()))).append(" |\n"));
+        ReplayReport.FingerprintComparison fc = r.fingerprintComparison();
+        if (fc != null) {
+            out.append("\n## Fingerprints: ").append(fc.current()).append(" against ").append(fc.candidate()).append("\n\n")
+                    .append(fc.currentGroups()).append(" groups with ").append(fc.current()).append(", ").append(fc.candidateGroups())
+                    .append(" with ").append(fc.candidate()).append(".\n\n");
+            fc.merged().forEach(m -> out.append("- ").append(fc.candidate()).append(" merges ").append(m.currentGroups().size())
+                    .append(" groups (").append(m.occurrences()).append(" occurrences): ").append(md(String.join("; ", m.titles()))).append('\n'));
+            fc.split().forEach(sp -> out.append("- ").append(fc.candidate()).append(" splits ").append(md(sp.title())).append(" (")
+                    .append(sp.occurrences()).append(" occurrences) in ").append(sp.candidateGroups().size()).append('\n'));
+        }
         out.append("\n## Rules\n\n");
         r.rules().forEach((k, v) -> out.append("- `").append(k).append("=").append(v.replace("`", "'")).append("`\n"));
         return out.toString();
@@ -129,7 +144,19 @@ public final class ReportWriter {
         out.append("</table>\n<h2>Services</h2><table><tr><th>service</th><th>time down</th><th>went down</th></tr>\n");
         r.services().forEach(s -> out.append("<tr><td>").append(h(s.service())).append("</td><td>").append(s.secondsDown())
                 .append(" s</td><td>").append(h(String.join(", ", s.instancesDown()))).append("</td></tr>\n"));
-        out.append("</table>\n</body></html>\n");
+        out.append("</table>\n");
+        ReplayReport.FingerprintComparison fc = r.fingerprintComparison();
+        if (fc != null) {
+            out.append("<h2>Fingerprints: ").append(h(fc.current())).append(" against ").append(h(fc.candidate())).append("</h2><p>")
+                    .append(fc.currentGroups()).append(" groups with ").append(h(fc.current())).append(", ").append(fc.candidateGroups())
+                    .append(" with ").append(h(fc.candidate())).append(".</p><ul>\n");
+            fc.merged().forEach(m -> out.append("<li>").append(h(fc.candidate())).append(" merges ").append(m.currentGroups().size())
+                    .append(" groups (").append(m.occurrences()).append(" occurrences): ").append(h(String.join("; ", m.titles()))).append("</li>\n"));
+            fc.split().forEach(sp -> out.append("<li>").append(h(fc.candidate())).append(" splits ").append(h(sp.title())).append(" (")
+                    .append(sp.occurrences()).append(" occurrences) in ").append(sp.candidateGroups().size()).append("</li>\n"));
+            out.append("</ul>\n");
+        }
+        out.append("</body></html>\n");
         return out.toString();
     }
 

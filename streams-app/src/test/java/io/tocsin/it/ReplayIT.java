@@ -59,7 +59,7 @@ class ReplayIT {
                 incident(producer, config);
                 await("the live alerts", Duration.ofSeconds(90)).until(() -> {
                     List<Alert> live = Apps.alerts(broker.bootstrapServers(), "rp.alerts");
-                    return kinds(live, AlertKind.ERROR) == 9 && kinds(live, AlertKind.ERROR_DIGEST) == 1
+                    return kinds(live, AlertKind.ERROR) == 11 && kinds(live, AlertKind.ERROR_DIGEST) == 1
                             && kinds(live, AlertKind.INSTANCE_UP) == 1;
                 });
             }
@@ -89,10 +89,16 @@ class ReplayIT {
             assertThat(kindsIn(replayed, "INSTANCE_DOWN")).isEqualTo(1);
             assertThat(kindsIn(replayed, "INSTANCE_UP")).isEqualTo(1);
             JsonNode limit2 = codec.mapper().readTree(dir.resolve("limit2.json").toFile());
-            assertThat(kindsIn(limit2, "ERROR")).as("2 per group for two groups").isEqualTo(4);
+            assertThat(kindsIn(limit2, "ERROR")).as("2 per group for three groups").isEqualTo(6);
             assertThat(limit2.path("changedRules").path("error.alert.limit").toString()).isEqualTo("[\"5\",\"2\"]");
             assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg").contains("INSTANCE_DOWN").doesNotContain("<script");
             assertThat(Files.readString(dir.resolve("report.md"))).contains("## Timeline").contains("INSTANCE_UP");
+            assertThat(replay(range, "--out", dir.resolve("v1.json").toString(), "--compare-fingerprints", "v1")).isZero();
+            JsonNode compared = codec.mapper().readTree(dir.resolve("v1.json").toFile()).path("fingerprintComparison");
+            assertThat(compared.path("candidate").asText()).isEqualTo("v1");
+            assertThat(compared.path("merged")).isEmpty();
+            assertThat(compared.path("split")).as("v1 kept /users/alice and /users/bob apart").singleElement()
+                    .satisfies(s -> assertThat(s.path("title").asText()).contains("no such user"));
 
             assertThat(Snapshot.of(broker.bootstrapServers())).as("no record, topic or group written by replay").isEqualTo(before);
         }
@@ -112,6 +118,13 @@ class ReplayIT {
             if (i < 4) {
                 send(producer, config, error("com.acme.Billing", "bad amount", old.plusSeconds(10L * i + 5), "b-" + i));
             }
+        }
+        for (String user : List.of("alice", "bob")) {
+            ExceptionEvent e = new ExceptionEvent("exception", 1, "u-" + user, old.plusSeconds(200), "rp-orders", "rp-orders-1", "prod",
+                    "RUNTIME", new ExceptionInfo("java.lang.IllegalStateException", "no such user",
+                    List.of(new Frame("com.acme.Users", "find", null, 1, true)), null), new io.tocsin.model.RequestInfo("GET", "/users/" + user),
+                    Map.of(), null, 1);
+            send(producer, config, codec.write(e));
         }
         beat(producer, config, Duration.ofSeconds(3));
         Waits.letTimePass(Duration.ofSeconds(8)); // dead for longer than the timeout

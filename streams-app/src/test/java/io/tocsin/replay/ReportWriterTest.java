@@ -53,6 +53,6 @@ class ReportWriterTest {
                 List.of(new ReplayReport.GroupSummary("v2-abc", title, "orders", 10, 1, 9, List.of("orders-1"))),
                 List.of(new ReplayReport.ServiceSummary("web", null, 60, List.of("web-1"))),
                 axis, Map.of("v2-abc", counts, "other", counts),
-                List.of(new ReplayReport.DownPeriod("web", "web-1", FROM.toEpochMilli() + 60_000, FROM.toEpochMilli() + 120_000)));
+                List.of(new ReplayReport.DownPeriod("web", "web-1", FROM.toEpochMilli() + 60_000, FROM.toEpochMilli() + 120_000)), null);
     }
 }
