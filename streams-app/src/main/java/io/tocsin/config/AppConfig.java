@@ -94,7 +94,7 @@ public record AppConfig(
     public static final ConfigKey<Duration> ERROR_ALERT_GRACE = K.duration("error.alert.grace", Duration.ofMinutes(5),
             Duration.ZERO, "how late an occurrence may be and still land in its window");
     public static final ConfigKey<Duration> ERROR_DIGEST_MAX_DELAY = K.duration("error.digest.max-delay", Duration.ofMinutes(5),
-            Duration.ZERO, "live mode: a closed window's digest comes at most this long after end + grace");
+            Duration.ZERO, "a quiet group's window closes (and digests) this long after end + grace");
     public static final ConfigKey<Duration> ERROR_DEDUPE_WINDOW = K.duration("error.dedupe.window", Duration.ofDays(1),
             Duration.ofMinutes(1), "how long event ids are remembered to drop duplicates");
     public static final ConfigKey<Duration> ERROR_GROUP_RETENTION = K.duration("error.group.retention", Duration.ofDays(7),

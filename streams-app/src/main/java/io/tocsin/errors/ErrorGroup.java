@@ -9,9 +9,9 @@ import java.util.List;
  * period after it, the previous one) and the statistics published on {@code tocsin.error-groups} and the HTTP API.
  * Times are epoch ms of event time. {@code sample} is the latest event, scrubbed.
  *
- * <p>{@code arrivedAt} and {@code arrivedAtStreamTime} are when its latest event was processed, by the wall clock
- * and by the task's stream time: a window is closed by a clock only once its group has been quiet on that clock for
- * the digest delay, so events arriving late in a burst (a drained spool, a catch-up) are throttled as if on time.
+ * <p>{@code arrivedAt} is when its latest event was processed, by the wall clock: the sweep closes a window only once
+ * its group has been quiet for the digest delay, so events arriving late in a burst (a drained spool, a catch-up) are
+ * throttled as if on time.
  */
 public record ErrorGroup(
         String fingerprint,
@@ -27,8 +27,7 @@ public record ErrorGroup(
         ErrorWindow previous,
         List<String> instances,
         ExceptionEvent sample,
-        long arrivedAt,
-        long arrivedAtStreamTime) {
+        long arrivedAt) {
 
     static final int MAX_INSTANCES = 20;
 
@@ -38,7 +37,7 @@ public record ErrorGroup(
 
     static ErrorGroup first(GroupedError e, long at) {
         return new ErrorGroup(e.fingerprint(), e.title(), e.event().service(), e.event().environment(), at, at, 0, 0, 0,
-                null, null, List.of(), e.event(), 0, 0);
+                null, null, List.of(), e.event(), 0);
     }
 
     /** Counts an event everywhere but in a window. */
@@ -48,34 +47,34 @@ public record ErrorGroup(
         seenOn.add(0, e.event().instance());
         return new ErrorGroup(fingerprint, e.title(), service, environment, Math.min(firstSeen, at), Math.max(lastSeen, at),
                 totalCount + e.event().count(), alertsSent, lateCount, current, previous,
-                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event(), arrivedAt, arrivedAtStreamTime);
+                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event(), arrivedAt);
     }
 
     ErrorGroup withWindows(ErrorWindow newCurrent, ErrorWindow newPrevious) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent, lateCount,
-                newCurrent, newPrevious, instances, sample, arrivedAt, arrivedAtStreamTime);
+                newCurrent, newPrevious, instances, sample, arrivedAt);
     }
 
     ErrorGroup withAlert() {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent + 1,
-                lateCount, current, previous, instances, sample, arrivedAt, arrivedAtStreamTime);
+                lateCount, current, previous, instances, sample, arrivedAt);
     }
 
     /** Late occurrences count for the group and are reported with the digest of its window that is still open. */
     ErrorGroup withLate(long occurrences) {
         ErrorWindow reportedBy = current != null && !current.closed() ? current.withLate(occurrences) : current;
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount + occurrences, reportedBy, previous, instances, sample, arrivedAt, arrivedAtStreamTime);
+                lateCount + occurrences, reportedBy, previous, instances, sample, arrivedAt);
     }
 
-    ErrorGroup arrived(long wallClock, long streamTime) {
+    ErrorGroup arrived(long wallClock) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount, current, previous, instances, sample, wallClock, streamTime);
+                lateCount, current, previous, instances, sample, wallClock);
     }
 
-    /** Whether nothing has arrived for it for {@code quietMs} on the given clock (wall or stream). */
-    boolean quietFor(long quietMs, long now, boolean wallClock) {
-        return now - (wallClock ? arrivedAt : arrivedAtStreamTime) >= quietMs;
+    /** Whether nothing has arrived for it for {@code quietMs} by the wall clock at {@code now}. */
+    boolean quietFor(long quietMs, long now) {
+        return now - arrivedAt >= quietMs;
     }
 
     /** Occurrences in the current window, 0 when it has closed. */

@@ -4,7 +4,6 @@ import io.tocsin.metrics.Counters;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Durations;
-import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.Frame;
 import io.tocsin.model.Topics;
@@ -31,10 +30,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * Reads exception events keyed by fingerprint (record time = event time), drops duplicate event ids, applies the
  * {@link CapThenResetThrottle} and writes {@code ERROR} and {@code ERROR_DIGEST} alerts and group updates.
  *
- * <p>Window closing is driven by timers kept in a store sorted by due time, so neither the stream-time check nor the
- * live wall-clock sweep ever scans every group. A window closes when its group's own latest event passes its end plus
- * grace, or when a clock (stream time; live, also the wall clock, {@code error.digest.max-delay} behind) is past that
- * and nothing has arrived for the group for {@code error.digest.max-delay} on that clock. So alerting does not depend
+ * <p>A window closes when its group's own latest event passes its end plus grace, or by the wall-clock sweep when the
+ * wall clock, {@code error.digest.max-delay} behind, is past that and nothing has arrived for the group for
+ * {@code error.digest.max-delay}. The sweep is driven by timers kept in a store sorted by due time, so it never scans
+ * every group. So alerting does not depend
  * on when events arrive: old events arriving in order (a spool drained after an outage, a backlog after Tocsin was
  * down, an incident two hours old) are throttled exactly as if on time, and the sweep only brings the digest of an
  * error that went quiet. State lives in persistent stores backed by changelogs, so a restart
@@ -82,7 +81,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         if (rules.wallClockSweep()) {
             context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
                 if (!catchingUp(now)) {
-                    runTimers(now - rules.digestMaxDelay().toMillis(), now, true);
+                    runTimers(now - rules.digestMaxDelay().toMillis(), now);
                 }
             });
         }
@@ -105,7 +104,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         CapThenResetThrottle.Decision d = throttle.apply(before, error, t);
         // the group's own clock closes what it has passed, whatever other groups or the wall clock say
         CapThenResetThrottle.Decision passed = throttle.closeDue(d.group(), t);
-        ErrorGroup after = passed.group().arrived(context.currentSystemTimeMs(), context.currentStreamTimeMs());
+        ErrorGroup after = passed.group().arrived(context.currentSystemTimeMs());
         if (before == null) {
             byService.put(serviceKey(after), after.fingerprint());
         }
@@ -145,15 +144,15 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     }
 
     /**
-     * Closes every window due by {@code closeUpTo} of a group quiet on this clock, and drops every group expired by
-     * {@code expireUpTo}. The timer of a group still receiving events stays: it is looked at again next time.
+     * At wall-clock time {@code now}: closes every window due by {@code closeUpTo} of a group that has been quiet for
+     * the digest delay, and drops every group expired by {@code now}. The timer of a group still receiving events
+     * stays: it is looked at again next time.
      */
-    private void runTimers(long closeUpTo, long expireUpTo, boolean wallClock) {
+    private void runTimers(long closeUpTo, long now) {
         long quietMs = throttle.rules().digestMaxDelay().toMillis();
-        long now = wallClock ? expireUpTo : closeUpTo;
         for (KeyValue<String, String> timer : due(CLOSE, closeUpTo)) {
             ErrorGroup g = groups.get(timer.value);
-            if (g != null && !g.quietFor(quietMs, now, wallClock)) {
+            if (g != null && !g.quietFor(quietMs, now)) {
                 continue;
             }
             timers.delete(timer.key);
@@ -169,17 +168,17 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
                 }
             }
         }
-        for (KeyValue<String, String> timer : due(EXPIRE, expireUpTo)) {
+        for (KeyValue<String, String> timer : due(EXPIRE, now)) {
             timers.delete(timer.key);
             ErrorGroup g = groups.get(timer.value);
             if (g == null || !g.current().closed()) {
                 continue; // gone, or a new window is open: its close schedules the next expiry
             }
             long expiresAt = g.lastSeen() + throttle.rules().retention().toMillis();
-            if (expiresAt <= expireUpTo) {
+            if (expiresAt <= now) {
                 groups.delete(g.fingerprint());
                 byService.delete(serviceKey(g));
-                context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), expireUpTo));
+                context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), now));
             } else {
                 schedule(EXPIRE, expiresAt, g.fingerprint()); // a late occurrence moved lastSeen after this was set
             }
@@ -215,7 +214,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private void save(ErrorGroup g) {
         ErrorGroup stored = new ErrorGroup(g.fingerprint(), scrubber.scrub(g.title()), g.service(), g.environment(), g.firstSeen(),
                 g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
-                g.sample() == null ? null : scrubber.scrub(g.sample()), g.arrivedAt(), g.arrivedAtStreamTime());
+                g.sample() == null ? null : scrubber.scrub(g.sample()), g.arrivedAt());
         groups.put(g.fingerprint(), stored);
         context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(stored), g.lastSeen()));
     }
