@@ -65,7 +65,7 @@ public final class TocsinApp implements AutoCloseable {
         HttpApi http = HttpApi.bind(config.httpPort(), config.http(), new EventCodec().mapper());
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
         Properties streamsProps = KafkaClients.streams(config, self);
-        streamsProps.putAll(AlertTopology.errorHandling());
+        streamsProps.putAll(AlertTopology.errorHandling(config));
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));
         streams.setUncaughtExceptionHandler(e -> {

@@ -1,6 +1,5 @@
 package io.tocsin.config;
 
-import io.tocsin.model.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -46,8 +45,7 @@ public final class KafkaClients {
         p.put("processing.exception.handler.global.enabled", true);
         // a record that makes a processor fail is logged and skipped: one poisoned event must not stop all alerting
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        // ...and sent to the dead letters with the reason (see AlertTopology.errorHandling for records too large to write)
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, new Topics(config.topicPrefix()).deadLetters());
+        // (and sent to the dead letters with the reason: see AlertTopology.errorHandling)
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return withPassThrough(config, p);
     }

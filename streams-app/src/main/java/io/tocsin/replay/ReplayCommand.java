@@ -3,7 +3,6 @@ package io.tocsin.replay;
 import io.tocsin.config.AppConfig;
 import io.tocsin.errors.Fingerprinter;
 import io.tocsin.model.Durations;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,6 +57,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write the report here: .json, .md or .html (default: a summary on stdout)")
     Path out;
 
+    /** Set by Ctrl-C: the replay stops at the next record and cleans up. */
+    private volatile boolean cancelled;
+
     @Override
     public Integer call() throws Exception {
         AppConfig inForce = AppConfig.load(config, System.getenv(), LOG::warn);
@@ -101,8 +103,6 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
     }
-
-    private volatile boolean cancelled;
 
     /** A bar redrawn in place on a terminal; a line every few seconds otherwise (logs, CI). */
     private static Consumer<RangeReader.Progress> progress(PrintStream err) {

@@ -83,9 +83,13 @@ public final class AlertTopology {
         this.scrubber = new Scrubber(config.scrubPatterns());
     }
 
-    /** Streams settings the topology relies on: a record too large to write goes to the dead letters, not round again. */
-    public static Map<String, Object> errorHandling() {
-        return Map.of(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizeRecordHandler.class);
+    /**
+     * Streams settings the topology relies on: a record a step fails on, or one too large to write, goes to the dead
+     * letters with the reason instead of round again.
+     */
+    public static Map<String, Object> errorHandling(AppConfig config) {
+        return Map.of(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizeRecordHandler.class,
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, new Topics(config.topicPrefix()).deadLetters());
     }
 
     public static Topology build(AppConfig config, InputReadiness readiness) {

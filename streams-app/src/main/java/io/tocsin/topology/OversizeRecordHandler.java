@@ -2,6 +2,7 @@ package io.tocsin.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -40,7 +41,7 @@ public final class OversizeRecordHandler implements ProductionExceptionHandler {
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
-        return setAside(context, "cannot serialise the " + origin.name().toLowerCase() + " for " + record.topic() + ": " + exception.getMessage());
+        return setAside(context, "cannot serialise the " + origin.name().toLowerCase(Locale.ROOT) + " for " + record.topic() + ": " + exception.getMessage());
     }
 
     private Response setAside(ErrorHandlerContext context, String reason) {
