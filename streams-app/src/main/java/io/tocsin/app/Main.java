@@ -9,16 +9,21 @@ import io.tocsin.demo.DemoTraffic;
 import io.tocsin.model.Alert;
 import io.tocsin.model.ConfigException;
 import io.tocsin.replay.ReplayCommand;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -49,6 +54,12 @@ public final class Main {
         System.exit(cli.execute(args));
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** Options every verb shares. */
     static class ConfigOption {
         @Option(names = "--config", paramLabel = "FILE", description = "properties file; TOCSIN_* environment variables override it")
@@ -58,9 +69,14 @@ public final class Main {
             return AppConfig.load(config, System.getenv(), LOG::warn);
         }
 
-        /** dev and demo listen on loopback only unless told otherwise: they run on a developer's machine. */
-        AppConfig loadLocal() {
-            return AppConfig.load(config, System.getenv(), LOG::warn, Map.of(AppConfig.HTTP_BIND.name(), "127.0.0.1"));
+        /**
+         * dev and demo listen on loopback only unless told otherwise: they run on a developer's machine. Their state
+         * belongs with their broker's data, unless told otherwise: state kept from an earlier broker (or an earlier
+         * version's topology) means nothing to this one and can stop Kafka Streams from starting.
+         */
+        AppConfig loadLocal(Path stateDir) {
+            return AppConfig.load(config, System.getenv(), LOG::warn, Map.of(AppConfig.HTTP_BIND.name(), "127.0.0.1",
+                    AppConfig.STATE_DIR.name(), stateDir.toString()));
         }
     }
 
@@ -127,9 +143,20 @@ public final class Main {
         Path dataDir;
 
         AppConfig startBroker() {
-            AppConfig config = options.loadLocal();
+            AppConfig config = options.loadLocal(dataDir == null ? temporaryState() : dataDir.resolve("streams-state"));
             startBroker(config, dataDir);
             return config;
+        }
+
+        /** A state directory for a broker with temporary data: removed at exit, after everything else has stopped. */
+        private Path temporaryState() {
+            try {
+                Path dir = Files.createTempDirectory("tocsin-state-");
+                keep(() -> deleteTree(dir));
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
