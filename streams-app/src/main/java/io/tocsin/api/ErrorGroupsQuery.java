@@ -14,10 +14,7 @@ import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -49,17 +46,20 @@ final class ErrorGroupsQuery {
 
     private final KafkaStreams streams;
     private final Peers peers;
+    private final StorePartitions partitions;
+    private final String sourceTopic;
 
-    ErrorGroupsQuery(KafkaStreams streams, Peers peers) {
+    /** {@code sourceTopic}: the throttle's input, one store partition per partition of it. */
+    ErrorGroupsQuery(KafkaStreams streams, Peers peers, StorePartitions partitions, String sourceTopic) {
         this.streams = streams;
         this.peers = peers;
+        this.partitions = partitions;
+        this.sourceTopic = sourceTopic;
     }
 
-    List<View> list(String service, String environment, int limit, boolean localOnly) {
-        List<View> local = local(service, environment, limit);
-        if (localOnly) {
-            return local;
-        }
+    /** The most recent groups across every instance. */
+    List<View> list(String service, String environment, int limit) {
+        LocalPart<View> local = local(service, environment, limit);
         String path = "/api/error-groups" + Query.of("service", service, "environment", environment, "limit", String.valueOf(limit));
         List<View> all = new ArrayList<>(peers.gather(StoreNames.ERRORS.groups(), local, path, new TypeReference<List<View>>() { }));
         all.sort(MOST_RECENT_FIRST);
@@ -67,26 +67,36 @@ final class ErrorGroupsQuery {
     }
 
     Optional<View> one(String fingerprint, boolean localOnly) {
-        if (!localOnly) {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(StoreNames.ERRORS.groups(), fingerprint, new StringSerializer());
-            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-                throw new Peers.NotReadyException("no instance owns the error groups yet (" + streams.state() + ")");
-            }
-            if (!owner.activeHost().equals(peers.self())) {
-                return peers.get(owner.activeHost(), "/api/error-groups/" + fingerprint, new TypeReference<View>() { });
-            }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(StoreNames.ERRORS.groups(), fingerprint, new StringSerializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new Peers.NotReadyException("no instance owns the error groups yet (" + streams.state() + ")");
         }
-        return Optional.ofNullable(store(StoreNames.ERRORS.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore())
-                .get(fingerprint)).map(g -> View.of(g, true));
+        if (!localOnly && !owner.activeHost().equals(peers.self())) {
+            return peers.get(owner.activeHost(), "/api/error-groups/" + fingerprint, new TypeReference<View>() { });
+        }
+        return Optional.ofNullable(partitions.store(StoreNames.ERRORS.groups(),
+                QueryableStoreTypes.<String, ErrorGroup>keyValueStore(), owner.partition()).get(fingerprint))
+                .map(g -> View.of(g, true));
     }
 
-    private List<View> local(String service, String environment, int limit) {
+    /** The most recent groups in this instance's active partitions only. */
+    LocalPart<View> local(String service, String environment, int limit) {
+        List<View> out = new ArrayList<>();
+        StorePartitions.Owned owned = partitions.mine(StoreNames.ERRORS.groups(), sourceTopic);
+        for (int partition : owned.mine()) {
+            out.addAll(local(partition, service, environment));
+        }
+        out.sort(MOST_RECENT_FIRST);
+        return new LocalPart<>(owned.mine(), owned.total(), out.subList(0, Math.min(limit, out.size())));
+    }
+
+    private List<View> local(int partition, String service, String environment) {
         ReadOnlyKeyValueStore<String, ErrorGroup> groups =
-                store(StoreNames.ERRORS.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore());
+                partitions.store(StoreNames.ERRORS.groups(), QueryableStoreTypes.<String, ErrorGroup>keyValueStore(), partition);
         List<View> out = new ArrayList<>();
         if (service != null) {
             ReadOnlyKeyValueStore<String, String> index =
-                    store(StoreNames.ERRORS.byService(), QueryableStoreTypes.<String, String>keyValueStore());
+                    partitions.store(StoreNames.ERRORS.byService(), QueryableStoreTypes.<String, String>keyValueStore(), partition);
             String prefix = service + "/" + (environment == null ? "" : environment + "/");
             try (KeyValueIterator<String, String> it = index.prefixScan(prefix, new StringSerializer())) {
                 it.forEachRemaining(kv -> Optional.ofNullable(groups.get(kv.value)).ifPresent(g -> out.add(View.of(g, false))));
@@ -100,15 +110,6 @@ final class ErrorGroupsQuery {
                 });
             }
         }
-        out.sort(MOST_RECENT_FIRST);
-        return out.subList(0, Math.min(limit, out.size()));
-    }
-
-    private <S> S store(String name, QueryableStoreType<S> type) {
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, type));
-        } catch (InvalidStateStoreException e) {
-            throw new Peers.NotReadyException("the error groups are not queryable yet (" + streams.state() + ")");
-        }
+        return out;
     }
 }

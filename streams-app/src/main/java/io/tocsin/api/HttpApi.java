@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tocsin.config.HttpAccess;
+import io.tocsin.topology.StoreNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,13 +81,15 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Starts serving; {@code self} is this instance's {@code application.server}, where peers reach it. */
-    public HttpApi serve(KafkaStreams kafkaStreams, PrometheusMeterRegistry registry, HostInfo self,
+    public HttpApi serve(KafkaStreams kafkaStreams, String applicationId, PrometheusMeterRegistry registry, HostInfo self,
                          KafkaProducer<String, byte[]> producer, String silencesTopic, List<HealthPart> healthParts) {
         this.parts = List.copyOf(healthParts);
         this.metrics = registry;
         Peers peers = new Peers(kafkaStreams, self, mapper, access.tokenForReads() ? access.token() : Optional.empty());
-        this.instances = new InstancesQuery(kafkaStreams, peers);
-        this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers);
+        StorePartitions partitions = new StorePartitions(kafkaStreams, self, topic -> producer.partitionsFor(topic).size());
+        this.instances = new InstancesQuery(peers, partitions, StoreNames.repartitionTopic(applicationId, StoreNames.HEARTBEATS_BY_SERVICE));
+        this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers, partitions,
+                StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT));
         this.silences = new SilencesApi(kafkaStreams, producer, silencesTopic, mapper, Clock.systemUTC(), access.silenceMaxDuration());
         routes();
         expiry.scheduleWithFixedDelay(this::expireSilences, 1, 10, TimeUnit.MINUTES);
@@ -133,7 +137,11 @@ public final class HttpApi implements AutoCloseable {
         try {
             InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"));
             if (path.equals("/api/instances") || path.equals("/api/instances/")) {
-                json(ex, 200, Peers.localOnly(q) ? instances.local(filter) : instances.live(filter));
+                if (Peers.localOnly(q)) {
+                    part(ex, instances.local(filter));
+                } else {
+                    json(ex, 200, instances.live(filter));
+                }
             } else if (path.equals("/api/instances/best")) {
                 var best = instances.best(filter);
                 if (best.isPresent()) {
@@ -155,7 +163,11 @@ public final class HttpApi implements AutoCloseable {
         try {
             if (rest.isEmpty()) {
                 int limit = parseLimit(q.get("limit"));
-                json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit, Peers.localOnly(q)));
+                if (Peers.localOnly(q)) {
+                    part(ex, errorGroups.local(q.get("service"), q.get("environment"), limit));
+                } else {
+                    json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit));
+                }
             } else if (rest.matches("[A-Za-z0-9._-]+")) {
                 var group = errorGroups.one(rest, Peers.localOnly(q));
                 if (group.isPresent()) {
@@ -214,9 +226,25 @@ public final class HttpApi implements AutoCloseable {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"tocsin\"");
                 json(ex, 401, Map.of("error", "send 'Authorization: Bearer <http.token>'"));
             } else {
-                handler.handle(ex);
+                answerFailures(ex, handler);
             }
         };
+    }
+
+    /**
+     * A store can close under a read while the group moves partitions (a peer died, a task was wiped): that is a 503
+     * like any other "not now". Anything else is a 500 with the reason; without this the JDK server drops the
+     * connection with no answer at all.
+     */
+    private void answerFailures(HttpExchange ex, HttpHandler handler) throws IOException {
+        try {
+            handler.handle(ex);
+        } catch (InvalidStateStoreException e) {
+            json(ex, 503, Map.of("error", "the store moved while it was read; ask again (" + e.getMessage() + ")"));
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
+            json(ex, 500, Map.of("error", String.valueOf(e.getMessage())));
+        }
     }
 
     private static boolean bearerMatches(HttpExchange ex, String token) {
@@ -281,6 +309,12 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** A share of a merged answer, for the peer that merges it. */
+    private void part(HttpExchange ex, LocalPart<?> part) throws IOException {
+        ex.getResponseHeaders().set(LocalPart.HEADER, part.header());
+        json(ex, 200, part.items());
     }
 
     private void json(HttpExchange ex, int status, Object body) throws IOException {

@@ -10,10 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -21,17 +17,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * Live instances from the heartbeat monitor's store, least loaded first, merged across every streams-app instance:
  * this one's active partitions are read locally, every other instance that hosts part of the store is asked for its
- * own over HTTP ({@link Peers}). Only active stores are read, so each
- * instance appears once.
+ * own over HTTP ({@link Peers}). Only active stores are read, partition by partition ({@link StorePartitions}), so
+ * each instance appears once and none is missing while partitions move.
  */
 public final class InstancesQuery {
 
-    private final KafkaStreams streams;
     private final Peers peers;
+    private final StorePartitions partitions;
+    private final String sourceTopic;
 
-    InstancesQuery(KafkaStreams streams, Peers peers) {
-        this.streams = streams;
+    /** {@code sourceTopic}: the monitor's input, one store partition per partition of it. */
+    InstancesQuery(Peers peers, StorePartitions partitions, String sourceTopic) {
         this.peers = peers;
+        this.partitions = partitions;
+        this.sourceTopic = sourceTopic;
     }
 
     public record Filter(String service, String environment, String loadFigure) {
@@ -51,19 +50,21 @@ public final class InstancesQuery {
     }
 
     /** Live instances in this streams-app instance's active partitions only. */
-    public List<InstanceEntry> local(Filter filter) {
+    LocalPart<InstanceEntry> local(Filter filter) {
         List<InstanceEntry> out = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceEntry> it = scan(filter.service())) {
-            while (it.hasNext()) {
-                KeyValue<String, InstanceEntry> kv = it.next();
-                InstanceEntry e = kv.value;
-                if (e.status() == InstanceStatus.UP && (filter.service() == null || filter.service().equals(e.service()))
-                        && (filter.environment() == null || filter.environment().equals(e.environment()))) {
-                    out.add(e);
+        StorePartitions.Owned owned = partitions.mine(StoreNames.INSTANCES, sourceTopic);
+        for (int partition : owned.mine()) {
+            try (KeyValueIterator<String, InstanceEntry> it = scan(partition, filter.service())) {
+                while (it.hasNext()) {
+                    InstanceEntry e = it.next().value;
+                    if (e.status() == InstanceStatus.UP && (filter.service() == null || filter.service().equals(e.service()))
+                            && (filter.environment() == null || filter.environment().equals(e.environment()))) {
+                        out.add(e);
+                    }
                 }
             }
         }
-        return sorted(out, filter.loadFigure());
+        return new LocalPart<>(owned.mine(), owned.total(), sorted(out, filter.loadFigure()));
     }
 
     private static List<InstanceEntry> sorted(List<InstanceEntry> entries, String loadFigure) {
@@ -72,14 +73,9 @@ public final class InstancesQuery {
         return out;
     }
 
-    private KeyValueIterator<String, InstanceEntry> scan(String service) {
-        ReadOnlyKeyValueStore<String, InstanceEntry> store;
-        try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.INSTANCES,
-                    QueryableStoreTypes.<String, InstanceEntry>keyValueStore()));
-        } catch (InvalidStateStoreException e) {
-            throw new Peers.NotReadyException("the instance registry is not queryable yet (" + streams.state() + ")");
-        }
+    private KeyValueIterator<String, InstanceEntry> scan(int partition, String service) {
+        ReadOnlyKeyValueStore<String, InstanceEntry> store =
+                partitions.store(StoreNames.INSTANCES, QueryableStoreTypes.<String, InstanceEntry>keyValueStore(), partition);
         // keys are service/instance, so one service is one key prefix
         return service == null ? store.all() : store.prefixScan(Keys.prefix(service), new StringSerializer());
     }

@@ -49,33 +49,57 @@ final class Peers {
         return self;
     }
 
-    /** The local answer plus every other host's local answer for the same path. */
-    <T> List<T> gather(String store, List<T> local, String pathAndQuery, TypeReference<List<T>> type) {
-        List<T> out = new ArrayList<>(local);
+    /**
+     * The local answer plus every other host's local answer for the same path, if together they cover every
+     * partition of the store exactly once (hosts see a rebalance at slightly different moments).
+     */
+    <T> List<T> gather(String store, LocalPart<T> local, String pathAndQuery, TypeReference<List<T>> type) {
+        List<T> out = new ArrayList<>(local.items());
+        List<Integer> covered = new ArrayList<>(local.partitions());
         for (StreamsMetadata host : streams.streamsMetadataForStore(store)) {
             if (!host.hostInfo().equals(self)) {
-                out.addAll(get(host.hostInfo(), pathAndQuery, type).orElseThrow(
-                        () -> new NotReadyException("streams-app at " + host.hostInfo() + " has no answer for " + pathAndQuery)));
+                HttpResponse<String> r = send(host.hostInfo(), pathAndQuery);
+                if (r.statusCode() != 200) {
+                    throw new NotReadyException("streams-app at " + host.hostInfo() + " answered " + r.statusCode());
+                }
+                covered.addAll(LocalPart.parseHeader(r.headers().firstValue(LocalPart.HEADER).orElse(null)));
+                out.addAll(read(r, type));
             }
+        }
+        if (covered.size() != local.total() || new java.util.HashSet<>(covered).size() != local.total()) {
+            throw new NotReadyException(store + ": partitions are moving (answers covered " + covered.stream().sorted().toList()
+                    + " of " + local.total() + ")");
         }
         return out;
     }
 
     /** One host's local answer; empty on 404. */
     <T> Optional<T> get(HostInfo host, String pathAndQuery, TypeReference<T> type) {
+        HttpResponse<String> r = send(host, pathAndQuery);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw new NotReadyException("streams-app at " + host + " answered " + r.statusCode());
+        }
+        return Optional.of(read(r, type));
+    }
+
+    private <T> T read(HttpResponse<String> r, TypeReference<T> type) {
+        try {
+            return mapper.readValue(r.body(), type);
+        } catch (IOException e) {
+            throw new NotReadyException("unreadable answer from " + r.uri() + ": " + e.getMessage());
+        }
+    }
+
+    private HttpResponse<String> send(HostInfo host, String pathAndQuery) {
         String sep = pathAndQuery.contains("?") ? "&" : "?";
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery + sep + LOCAL_SCOPE);
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
             token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 404) {
-                return Optional.empty();
-            }
-            if (r.statusCode() != 200) {
-                throw new NotReadyException("streams-app at " + host + " answered " + r.statusCode());
-            }
-            return Optional.of(mapper.readValue(r.body(), type));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new NotReadyException("streams-app at " + host + " did not answer: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -79,7 +79,7 @@ public final class TocsinApp implements AutoCloseable {
 
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
         AlertNotifier notifier = AlertNotifier.forConfig(config, producer, sinks, metrics).start();
-        http.serve(streams, metrics, self, producer, topics.silences(), List.of(
+        http.serve(streams, config.applicationId(), metrics, self, producer, topics.silences(), List.of(
                 new HealthPart("streams", () -> streams.state().name(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
         return new TocsinApp(streams, notifier, http, streamsMetrics, producer, sinks.get(Alert.DEFAULT_ROUTE).describe());

@@ -14,6 +14,14 @@ import org.apache.kafka.streams.state.HostInfo;
 /** Client properties for every Kafka client the app makes, with the {@code kafka.*} pass-through applied last. */
 public final class KafkaClients {
 
+    /**
+     * How long the group waits for a member that stopped answering before giving its partitions to the others. The
+     * client default (45 s) would leave alerting for a dead instance's partitions, and a restarted instance's own
+     * partitions, stalled for most of a minute; 10 s is the old default, tolerant of GC pauses (the liveness
+     * heartbeat has its own thread) and short enough for an alerting pipeline.
+     */
+    static final int SESSION_TIMEOUT_MS = 10_000;
+
     private KafkaClients() {
     }
 
@@ -47,6 +55,7 @@ public final class KafkaClients {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         // (and sent to the dead letters with the reason: see AlertTopology.errorHandling)
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
         return withPassThrough(config, p);
     }
 
@@ -66,6 +75,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return withPassThrough(config, p);

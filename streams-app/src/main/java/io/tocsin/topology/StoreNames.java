@@ -23,4 +23,9 @@ public final class StoreNames {
 
     private StoreNames() {
     }
+
+    /** The topic Kafka Streams makes for a repartition step. */
+    public static String repartitionTopic(String applicationId, String step) {
+        return applicationId + "-" + step + "-repartition";
+    }
 }

@@ -72,9 +72,17 @@ public final class Apps {
 
     /** GET a JSON answer from an app's HTTP API; anything but 200 fails. */
     public static JsonNode getJson(TocsinApp app, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return getJson(app.httpPort(), path);
+    }
+
+    /** GET from the HTTP API of the app (in this JVM or a child process) listening on {@code port}. */
+    public static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static JsonNode getJson(int port, String path) throws Exception {
+        HttpResponse<String> r = get(port, path);
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + r.statusCode() + ": " + r.body());
         }

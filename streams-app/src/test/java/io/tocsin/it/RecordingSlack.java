@@ -17,6 +17,7 @@ public final class RecordingSlack implements AutoCloseable {
     public record Post(Instant at, String path, String body) {
     }
 
+    private static final java.util.regex.Pattern ALERT_ID = java.util.regex.Pattern.compile("tocsin:([0-9a-f]{32})");
     private final HttpServer server;
     private final List<Post> accepted = new CopyOnWriteArrayList<>();
     private final List<Post> refused = new CopyOnWriteArrayList<>();
@@ -75,6 +76,21 @@ public final class RecordingSlack implements AutoCloseable {
 
     public List<Post> refused() {
         return new ArrayList<>(refused);
+    }
+
+    /** Every alert id posted, in posting order: a batch carries several, a repost shows an id twice. */
+    public List<String> postedAlertIds() {
+        return accepted.stream().flatMap(p -> alertIds(p.body()).stream()).toList();
+    }
+
+    /** The alert ids one post carries ({@code tocsin:<id>} context lines), in order. */
+    public static List<String> alertIds(String body) {
+        List<String> ids = new ArrayList<>();
+        java.util.regex.Matcher m = ALERT_ID.matcher(body);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
     }
 
     public List<Post> postsContaining(String text) {

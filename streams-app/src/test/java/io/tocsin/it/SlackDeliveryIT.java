@@ -29,8 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +43,6 @@ import org.junit.jupiter.api.Test;
 @ScaledTimeout(seconds = 180)
 class SlackDeliveryIT {
 
-    private static final Pattern ALERT_ID = Pattern.compile("tocsin:([0-9a-f]{32})");
     private static EmbeddedKafkaBroker broker;
     private final EventCodec codec = new EventCodec();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -82,7 +79,7 @@ class SlackDeliveryIT {
                         .until(() -> slack.postsContaining("out-orders").size() >= 5);
                 Waits.letTimePass(Duration.ofSeconds(3));
             }
-            List<String> posted = slack.postsContaining("out-orders").stream().map(p -> ids(p.body()).get(0)).toList();
+            List<String> posted = slack.postsContaining("out-orders").stream().map(p -> RecordingSlack.alertIds(p.body()).get(0)).toList();
             List<String> alerts = Apps.alerts(broker.bootstrapServers(), config.topicPrefix() + "alerts").stream().map(Alert::id).toList();
             assertThat(posted).containsExactlyElementsOf(alerts).hasSize(5);
         }
@@ -206,15 +203,6 @@ class SlackDeliveryIT {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config))) {
             producer.send(new ProducerRecord<>(config.topicPrefix() + "errors", e.key(), codec.write(e))).get();
         }
-    }
-
-    private static List<String> ids(String body) {
-        Matcher m = ALERT_ID.matcher(body);
-        List<String> out = new java.util.ArrayList<>();
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
     }
 
     private HttpResponse<String> post(TocsinApp app, String path, String json) throws Exception {
