@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tocsin.api.HealthPart;
 import io.tocsin.api.HttpApi;
 import io.tocsin.config.AppConfig;
+import io.tocsin.config.BoundedRocksDbMemory;
 import io.tocsin.config.KafkaClients;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
@@ -23,6 +24,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
@@ -43,10 +45,12 @@ public final class TocsinApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final String alertDestination;
     private final KafkaProducer<String, byte[]> producer;
+    private final BoundedRocksDbMemory.Shared rocksDbMemory;
 
     private TocsinApp(KafkaStreams streams, AlertNotifier notifier, HttpApi http, KafkaStreamsMetrics streamsMetrics,
-                      KafkaProducer<String, byte[]> producer, String alertDestination) {
+                      KafkaProducer<String, byte[]> producer, BoundedRocksDbMemory.Shared rocksDbMemory, String alertDestination) {
         this.producer = producer;
+        this.rocksDbMemory = rocksDbMemory;
         this.alertDestination = alertDestination;
         this.streams = streams;
         this.notifier = notifier;
@@ -66,6 +70,9 @@ public final class TocsinApp implements AutoCloseable {
         HostInfo self = HostInfo.buildFromEndpoint(config.applicationServer().orElse("127.0.0.1:" + http.port()));
         Properties streamsProps = KafkaClients.streams(config, self);
         streamsProps.putAll(AlertTopology.errorHandling(config));
+        BoundedRocksDbMemory.Shared rocksDbMemory = BoundedRocksDbMemory.Shared.of(config.rocksDbMemory());
+        streamsProps.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        streamsProps.put(BoundedRocksDbMemory.SHARED, rocksDbMemory);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));
         streams.setUncaughtExceptionHandler(e -> {
@@ -82,7 +89,8 @@ public final class TocsinApp implements AutoCloseable {
         http.serve(streams, config.applicationId(), metrics, self, producer, topics.silences(), List.of(
                 new HealthPart("streams", () -> streams.state().name(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
-        return new TocsinApp(streams, notifier, http, streamsMetrics, producer, sinks.get(Alert.DEFAULT_ROUTE).describe());
+        return new TocsinApp(streams, notifier, http, streamsMetrics, producer, rocksDbMemory,
+                sinks.get(Alert.DEFAULT_ROUTE).describe());
     }
 
     public String alertDestination() {
@@ -109,7 +117,10 @@ public final class TocsinApp implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
         streamsMetrics.close();
         // leave the group at once: a successor (restart, deploy) then rebalances without waiting out the session timeout
-        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (closed) {
+            rocksDbMemory.close(); // not under a stream thread that may still read a store: left to the process exit
+        }
     }
 }

@@ -51,6 +51,7 @@ public record AppConfig(
         int topicPartitions,
         short topicReplicationFactor,
         int streamThreads,
+        long rocksDbMemory,
         Optional<String> slackWebhookUrl,
         Optional<String> slackToken,
         Optional<String> slackChannel,
@@ -126,6 +127,9 @@ public record AppConfig(
     public static final ConfigKey<Integer> TOPIC_REPLICATION_FACTOR = K.integer("topic.replication-factor", -1, -1, 32,
             "replication of the topics the app creates (-1: the broker's default)");
     public static final ConfigKey<Integer> STREAM_THREADS = K.integer("stream.threads", 1, 1, 64, "Kafka Streams threads");
+    public static final ConfigKey<Long> ROCKSDB_MEMORY = K.custom("rocksdb.memory",
+            "off-heap memory for all RocksDB stores together, block cache and memtables (e.g. 256m, 1g)",
+            (s, n) -> Sizes.parse(n, s.string(n, "256m"), 16L << 20), Sizes::show);
     public static final ConfigKey<Optional<String>> SLACK_WEBHOOK_URL = K.secretUrl("slack.webhook.url",
             "(unset: alerts go to the console)", "incoming webhook of the default route");
     public static final ConfigKey<Optional<String>> SLACK_TOKEN = K.secret("slack.token", "(unset)",
@@ -237,6 +241,7 @@ public record AppConfig(
                 r.get(TOPIC_PARTITIONS),
                 r.get(TOPIC_REPLICATION_FACTOR).shortValue(),
                 r.get(STREAM_THREADS),
+                r.get(ROCKSDB_MEMORY),
                 webhook,
                 token,
                 channel,
