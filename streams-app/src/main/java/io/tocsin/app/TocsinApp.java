@@ -15,12 +15,15 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
 import io.tocsin.topology.AlertTopology;
+import io.tocsin.topology.StateFailures;
 import io.tocsin.topology.StoreNames;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,6 +63,7 @@ public final class TocsinApp implements AutoCloseable {
 
     public static TocsinApp start(AppConfig config, PrintStream console) {
         Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
+        StateDirCheck.requireWritable(config.stateDir());
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
         LiveInputReadiness readiness = new LiveInputReadiness(config);
@@ -75,7 +79,18 @@ public final class TocsinApp implements AutoCloseable {
         streamsProps.put(BoundedRocksDbMemory.SHARED, rocksDbMemory);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         readiness.attach(streams, AlertTopology.inputTopicOf(topology, StoreNames.HEARTBEAT_MONITOR, config.applicationId()));
+        AtomicReference<String> stateFailure = new AtomicReference<>();
         streams.setUncaughtExceptionHandler(e -> {
+            Optional<String> disk = StateFailures.diskProblem(e);
+            if (disk.isPresent()) {
+                // a new thread would fail the same way, for ever: stop, say why once, and stay not ready
+                stateFailure.set("cannot write its state in state.dir " + config.stateDir() + ": " + disk.get());
+                LOG.error("Kafka Streams stopped on this instance: it {}. /health/ready answers 503 until the disk is fixed"
+                        + " (free space, or make it writable) and Tocsin restarted; nothing is lost, uncommitted input is"
+                        + " processed again then", stateFailure.get());
+                LOG.debug("state store failure", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -87,7 +102,8 @@ public final class TocsinApp implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
         AlertNotifier notifier = AlertNotifier.forConfig(config, producer, sinks, metrics).start();
         http.serve(streams, config.applicationId(), metrics, self, producer, topics.silences(), List.of(
-                new HealthPart("streams", () -> streams.state().name(), () -> streams.state() == KafkaStreams.State.RUNNING),
+                new HealthPart("streams", () -> stateFailure.get() == null ? streams.state().name()
+                        : streams.state().name() + ": " + stateFailure.get(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
         return new TocsinApp(streams, notifier, http, streamsMetrics, producer, rocksDbMemory,
                 sinks.get(Alert.DEFAULT_ROUTE).describe());

@@ -85,10 +85,12 @@ public final class AlertTopology {
 
     /**
      * Streams settings the topology relies on: a record a step fails on, or one too large to write, goes to the dead
-     * letters with the reason instead of round again.
+     * letters with the reason instead of round again; a failing state store fails the task instead (its records are
+     * not to blame).
      */
     public static Map<String, Object> errorHandling(AppConfig config) {
-        return Map.of(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizeRecordHandler.class,
+        return Map.of(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordFailureHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OversizeRecordHandler.class,
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, new Topics(config.topicPrefix()).deadLetters());
     }
 

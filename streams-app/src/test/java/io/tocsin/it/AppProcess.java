@@ -17,6 +17,7 @@ import java.util.Map;
 final class AppProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "streams-app.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Process process;
     private final int httpPort;
@@ -26,27 +27,45 @@ final class AppProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
+    /** Starts {@code run} and waits until its {@code /health/ready} answers 200; fails if it exits first. */
     static AppProcess run(Map<String, String> env, Path log) throws Exception {
+        AppProcess app = start(env, log);
+        await("streams-app process ready", Duration.ofSeconds(90)).until(() -> {
+            if (!app.process.isAlive()) {
+                throw new IllegalStateException("streams-app exited with " + app.process.exitValue() + ", see " + log);
+            }
+            return app.readyStatus() == 200;
+        });
+        return app;
+    }
+
+    /** Starts {@code run} without waiting for anything: for tests of how it fails to start. */
+    static AppProcess start(Map<String, String> env, Path log) throws Exception {
         int port = EmbeddedKafkaBroker.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "run"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("TOCSIN_HTTP_PORT", String.valueOf(port));
-        AppProcess app = new AppProcess(pb.start(), port);
-        HttpClient http = HttpClient.newHttpClient();
-        await("streams-app process ready", Duration.ofSeconds(90)).until(() -> {
-            if (!app.process.isAlive()) {
-                throw new IllegalStateException("streams-app exited with " + app.process.exitValue() + ", see " + log);
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        return app;
+        return new AppProcess(pb.start(), port);
+    }
+
+    /** The status {@code /health/ready} answers now; -1 when nothing answers. */
+    int readyStatus() throws InterruptedException {
+        try {
+            return get("/health/ready").statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    HttpResponse<String> get(String path) throws java.io.IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    Process process() {
+        return process;
     }
 
     int httpPort() {
