@@ -10,6 +10,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -163,6 +168,7 @@ public final class EventCodec {
         if (json == null) {
             throw new InvalidEventException("empty record value");
         }
+        requireUtf8(json);
         JsonNode root;
         try {
             root = mapper.readTree(json);
@@ -175,6 +181,22 @@ public final class EventCodec {
             throw new InvalidEventException("not a JSON object");
         }
         return root;
+    }
+
+    /**
+     * JSON is UTF-8, strictly: Jackson's reader lets overlong forms (a {@code /} as {@code C0 AF}) and code points past
+     * U+10FFFF through, which would smuggle characters past the checks on names and make text no one sent.
+     */
+    private static void requireUtf8(byte[] json) throws InvalidEventException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder(); // reports malformed input
+        ByteBuffer in = ByteBuffer.wrap(json);
+        CharBuffer out = CharBuffer.allocate(Math.max(16, Math.min(json.length, 8192)));
+        for (CoderResult r = decoder.decode(in, out, true); !r.isUnderflow(); r = decoder.decode(in, out, true)) {
+            if (r.isError()) {
+                throw new InvalidEventException("not valid UTF-8 at byte " + in.position());
+            }
+            out.clear();
+        }
     }
 
     private static void requireHeader(JsonNode root, String type) throws InvalidEventException {

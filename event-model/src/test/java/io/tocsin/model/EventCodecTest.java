@@ -3,6 +3,7 @@ package io.tocsin.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,31 @@ class EventCodecTest {
                 .hasMessageContaining("'/'");
         assertThatThrownBy(() -> codec.parseEvent(bytes("[1,2]"))).hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> codec.parseEvent(bytes("{\"type\":\"metric\"}"))).hasMessageContaining("'type'");
+    }
+
+    @Test
+    void shouldRefuseInvalidUtf8EvenWhereJacksonWouldReadIt() throws Exception {
+        byte[][] invalid = {
+                {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate
+                {(byte) 0xFF},
+        };
+        for (byte[] bad : invalid) {
+            assertThatThrownBy(() -> codec.parseHeartbeat(withBytesFor(HEARTBEAT, "chat-1", bad)))
+                    .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("not valid UTF-8 at byte");
+        }
+        String emoji = "chat-\uD83D\uDE80"; // four bytes, valid
+        assertThat(codec.parseHeartbeat(bytes(HEARTBEAT.replace("chat-1", emoji))).instance()).isEqualTo(emoji);
+    }
+
+    private static byte[] withBytesFor(String json, String text, byte[] replacement) {
+        String[] around = json.split(text, 2);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes(around[0]));
+        out.writeBytes(replacement);
+        out.writeBytes(bytes(around[1]));
+        return out.toByteArray();
     }
 
     @Test

@@ -231,7 +231,7 @@ public final class AlertTopology {
                 .branch((key, parsed) -> parsed.valid(), Branched.as("valid"))
                 .defaultBranch(Branched.as("invalid"));
         branches.get(name + "-invalid")
-                .mapValues(Parsed::raw, Named.as(name + "-dead-letter"))
+                .map((key, parsed) -> KeyValue.pair(InputParser.deadLetterKey(key), parsed.raw()), Named.as(name + "-dead-letter"))
                 .to(topics.deadLetters(), Produced.with(keys, raw).withName(name + "-dead-letters"));
         return branches.get(name + "-valid").mapValues(Parsed::event, Named.as(name + "-event"));
     }

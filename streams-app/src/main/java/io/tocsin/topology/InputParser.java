@@ -4,6 +4,7 @@ import io.tocsin.metrics.Counters;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Parses raw input records. A valid event goes on with the timestamp its {@link TimestampRule} gives; anything else
  * goes on as raw bytes with dead-letter headers naming the reason and where it came from, so one bad record never
- * stops the app and never disappears.
+ * stops the app and never disappears. A dead letter keeps at most {@link #DEAD_LETTER_MAX_BYTES} of the record's key
+ * and value, and says what it cut in {@link #CUT_HEADER}.
  */
 public final class InputParser<T> implements FixedKeyProcessor<String, byte[], Parsed<T>> {
 
@@ -21,6 +23,17 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
     public static final String TOPIC_HEADER = "tocsin.dead-letter.topic";
     public static final String PARTITION_HEADER = "tocsin.dead-letter.partition";
     public static final String OFFSET_HEADER = "tocsin.dead-letter.offset";
+    /** Present when the dead letter keeps only the start of the record's value or key: what was kept of how much. */
+    public static final String CUT_HEADER = "tocsin.dead-letter.cut";
+    /**
+     * Key and value of a dead letter together, at most: under the 1 MiB Kafka's producer sends by default, with room
+     * for the headers. A refused record can be as large as the broker takes; written whole with the headers on top it
+     * would be too large to send, and under exactly-once a record the producer refuses fails the whole transaction
+     * (whatever the production exception handler answers): the task would fail on the same record again and again.
+     */
+    public static final int DEAD_LETTER_MAX_BYTES = 1_000_000;
+    /** A dead letter's key, at most (a real key is {@code service/instance}, 513 characters at most). */
+    static final int DEAD_LETTER_MAX_KEY_CHARS = 4_096;
 
     /** How an input event is parsed. */
     @FunctionalInterface
@@ -74,12 +87,29 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
         deadLetters.record();
         Headers headers = record.headers();
         headers.remove(REASON_HEADER);
+        headers.remove(CUT_HEADER);
         headers.add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        String key = deadLetterKey(record.key());
+        if (key != null && key.length() < record.key().length()) {
+            headers.add(CUT_HEADER, ("key: first " + key.length() + " of " + record.key().length() + " characters kept")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] value = record.value();
+        int room = DEAD_LETTER_MAX_BYTES - (key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length);
+        if (value != null && value.length > room) {
+            headers.add(CUT_HEADER, ("value: first " + room + " of " + value.length + " bytes kept").getBytes(StandardCharsets.UTF_8));
+            value = Arrays.copyOf(value, room);
+        }
         context.recordMetadata().ifPresent(m -> {
             headers.add(TOPIC_HEADER, m.topic().getBytes(StandardCharsets.UTF_8));
             headers.add(PARTITION_HEADER, String.valueOf(m.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add(OFFSET_HEADER, String.valueOf(m.offset()).getBytes(StandardCharsets.UTF_8));
         });
-        context.forward(record.withValue(Parsed.<T>refused(record.value(), reason)).withHeaders(headers));
+        context.forward(record.withValue(Parsed.<T>refused(value, reason)).withHeaders(headers));
+    }
+
+    /** The key a dead letter is written with: the record's, cut to {@value #DEAD_LETTER_MAX_KEY_CHARS} characters. */
+    static String deadLetterKey(String key) {
+        return key == null || key.length() <= DEAD_LETTER_MAX_KEY_CHARS ? key : key.substring(0, DEAD_LETTER_MAX_KEY_CHARS);
     }
 }

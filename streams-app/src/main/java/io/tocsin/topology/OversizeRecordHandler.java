@@ -34,6 +34,12 @@ public final class OversizeRecordHandler implements ProductionExceptionHandler {
         if (!(exception instanceof RecordTooLargeException)) {
             return Response.fail();
         }
+        if (record.topic().equals(deadLetters)) {
+            // setting a too large dead letter aside would meet the same error again, and again, in the producer's callback
+            LOG.error("input {}-{}@{}: its dead letter is too large to write: {}", context.topic(), context.partition(),
+                    context.offset(), exception.getMessage());
+            return Response.resume();
+        }
         return setAside(context, "record for " + record.topic() + " too large to write: " + exception.getMessage());
     }
 

@@ -108,6 +108,22 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
+    void shouldKeepTheStartOfARefusedRecordTooLargeToBeWrittenWholeAsADeadLetter() {
+        // near the broker's limit: with the dead-letter headers on top it could not be sent, and under exactly-once a
+        // record the producer refuses fails the task's transaction
+        topology.error("{\"type\":\"" + "x".repeat(1_048_000) + "\"}", T0);
+        occurrence(1, T0);
+
+        assertThat(topology.deadLetters()).singleElement().satisfies(dead -> {
+            assertThat(dead.value()).hasSize(InputParser.DEAD_LETTER_MAX_BYTES).startsWith("{\"type\":\"xxx");
+            assertThat(new String(dead.headers().lastHeader(InputParser.CUT_HEADER).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("value: first 1000000 of 1048011 bytes kept");
+            assertThat(dead.headers().lastHeader(InputParser.REASON_HEADER)).isNotNull();
+        });
+        assertThat(topology.alerts()).hasSize(1);
+    }
+
+    @Test
     void shouldClampAnEventTimeFarAheadOfItsRecordTimeToTheRecordTime() {
         Instant skewed = T0.plus(Duration.ofDays(2));
         topology.error(Events.exception("orders", "java.lang.IllegalStateException", "m", skewed, "skew"), T0);
