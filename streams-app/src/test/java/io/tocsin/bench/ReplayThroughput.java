@@ -20,29 +20,23 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -78,15 +72,39 @@ public final class ReplayThroughput {
     private static final int GROUPS = 500;
     private static final int FRAMES = 20;
     private static final int IN_APP_FRAMES = 6;
-    private static final long SAMPLE_MS = 20;
-    private static final List<Path> TEMP_DIRS = new ArrayList<>();
+    /** The steps whose share of the stack samples is reported. */
+    private static final List<String> MARKERS = List.of(
+            "io.tocsin.replay.RangeReader.fill",
+            "io.tocsin.replay.Replay.countError",
+            "io.tocsin.replay.Replay.advanceTo",
+            "io.tocsin.replay.Replay.takeAlerts",
+            "io.tocsin.replay.Replay.drain",
+            "org.apache.kafka.streams.TopologyTestDriver.advanceWallClockTime",
+            "org.apache.kafka.streams.TopologyTestDriver.getInputTopicOrPatternPartition",
+            "org.apache.kafka.streams.TopologyTestDriver.captureOutputsAndReEnqueueInternalResults",
+            "org.apache.kafka.streams.processor.internals.StreamTask.process",
+            "org.apache.kafka.streams.processor.internals.StreamTask.postCommit",
+            "org.apache.kafka.streams.processor.internals.StreamTask.punctuate",
+            "org.apache.kafka.streams.processor.internals.StreamTask.maybePunctuateSystemTime",
+            "io.tocsin.topology.InputParser.process",
+            "io.tocsin.heartbeat.HeartbeatMonitorProcessor.process",
+            "io.tocsin.heartbeat.HeartbeatMonitorProcessor.check",
+            "io.tocsin.errors.ErrorThrottleProcessor.process",
+            "io.tocsin.errors.Fingerprinter.fingerprint",
+            "org.apache.kafka.streams.processor.internals.RecordCollectorImpl.send",
+            "org.apache.kafka.clients.producer.KafkaProducer.send",
+            "org.apache.kafka.streams.processor.internals.TaskManager.commit",
+            "org.apache.kafka.clients.consumer.KafkaConsumer.poll",
+            "org.rocksdb.RocksDB.put",
+            "org.rocksdb.RocksDB.get",
+            "com.fasterxml.jackson.databind.ObjectMapper.readValue");
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0].replace("_", "").replace(",", "")) : 1_000_000;
         Duration liveCap = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 600);
         Duration silence = Duration.ofMinutes(args.length > 2 ? Long.parseLong(args[2]) : 60);
         System.out.printf("replay throughput: %,d records, %d cores, max heap %d MiB, Java %s, load average %s%n", records,
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), load());
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), BenchSupport.load());
         List<String> summary = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) { // a temporary data dir, removed on close
             Path dataDir = broker.dataDir();
@@ -122,7 +140,7 @@ public final class ReplayThroughput {
         System.out.println();
         System.out.println("=== summary ===");
         summary.forEach(System.out::println);
-        TEMP_DIRS.forEach(ReplayThroughput::deleteQuietly);
+        BenchSupport.deleteTempDirs();
         System.exit(0); // stray non-daemon client threads must not keep the benchmark alive
     }
 
@@ -132,8 +150,7 @@ public final class ReplayThroughput {
         m.put("topic.prefix", PREFIX);
         m.put("topic.partitions", "3");
         m.put("application.id", applicationId);
-        Path stateDir = Files.createTempDirectory("tocsin-bench-state-");
-        TEMP_DIRS.add(stateDir);
+        Path stateDir = BenchSupport.tempDir("tocsin-bench-state-");
         m.put("state.dir", stateDir.toString());
         m.put("http.port", "0");
         return AppConfig.fromMap(m);
@@ -246,10 +263,10 @@ public final class ReplayThroughput {
     // ---------------------------------------------------------------------------------------------------- replay
 
     private static double replay(AppConfig config, Instant from, Instant to, int records, List<String> summary) {
-        gc();
-        long heapBefore = usedHeap();
-        long[] gcBefore = gcTotals();
-        Sampler sampler = Sampler.start("replay", List.of(Thread.currentThread()));
+        BenchSupport.gc();
+        long heapBefore = BenchSupport.usedHeap();
+        long[] gcBefore = BenchSupport.gcTotals();
+        StackSampler sampler = StackSampler.start("replay", MARKERS, List.of(Thread.currentThread()));
         long lastLine = System.nanoTime();
         long[] read = {0};
         long[] last = {lastLine};
@@ -268,17 +285,17 @@ public final class ReplayThroughput {
         sampler.stop();
         long[] half = points.stream().filter(x -> x[0] >= records / 2).findFirst().orElse(new long[] {0, t0});
         double secondHalf = (records - half[0]) / Math.max(0.001, (t1 - half[1]) / 1e9);
-        long heapAfter = usedHeap();
-        long[] gcAfter = gcTotals();
-        gc();
-        long heapAfterGc = usedHeap();
+        long heapAfter = BenchSupport.usedHeap();
+        long[] gcAfter = BenchSupport.gcTotals();
+        BenchSupport.gc();
+        long heapAfterGc = BenchSupport.usedHeap();
         ReplayReport.Counts c = report.counts();
         double rate = records / seconds;
         summary.add(String.format("replay: %,d records (%,d heartbeats, %,d exception events counted in the report) in %.1f s = %,.0f records/s (%,.0f records/s over the second half); "
                         + "%,d alerts (%s), %,d silenced, %,d dead letters; heap used %,d MiB after (before GC), %,d MiB after a full GC "
                         + "with the report held (%,d MiB before the replay); GC %,d collections, %.1f s; load average at the end %s",
                 read[0], c.heartbeats(), c.errorEvents(), seconds, rate, secondHalf, c.alerts(), kinds(report.alerts()), c.silencedAlerts(), c.deadLetters(),
-                heapAfter >> 20, heapAfterGc >> 20, heapBefore >> 20, gcAfter[0] - gcBefore[0], (gcAfter[1] - gcBefore[1]) / 1000.0, load()));
+                heapAfter >> 20, heapAfterGc >> 20, heapBefore >> 20, gcAfter[0] - gcBefore[0], (gcAfter[1] - gcBefore[1]) / 1000.0, BenchSupport.load()));
         System.out.println(summary.get(summary.size() - 1));
         sampler.print(System.out);
         return rate;
@@ -294,7 +311,7 @@ public final class ReplayThroughput {
         Instant to = produceEnd.plus(silence);
         long steps = silence.toMillis() / config.heartbeat().checkInterval().toMillis();
         long[] read = {0};
-        Sampler sampler = Sampler.start("silence tail", List.of(Thread.currentThread()));
+        StackSampler sampler = StackSampler.start("silence tail", MARKERS, List.of(Thread.currentThread()));
         long t0 = System.nanoTime();
         ReplayReport report = Replay.run(config, config, new Replay.Options(from, to, Duration.ZERO, Set.of()),
                 progress -> read[0] = progress.read(), () -> false);
@@ -323,13 +340,12 @@ public final class ReplayThroughput {
         AppConfig config = config(broker, applicationId);
         Set<String> inputs = Set.of(topics.errors(), topics.heartbeats());
         try (Admin admin = Admin.create(KafkaClients.common(config))) {
-            Map<TopicPartition, Long> inputEnd = endOffsets(admin, admin.describeTopics(inputs).allTopicNames().get().values().stream()
-                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList());
+            Map<TopicPartition, Long> inputEnd = BenchSupport.endOffsets(admin, BenchSupport.partitionsOf(admin, inputs));
             long inputTotal = inputEnd.values().stream().mapToLong(Long::longValue).sum();
-            gc();
+            BenchSupport.gc();
             long t0 = System.nanoTime();
             TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
-            Sampler sampler = Sampler.start("live", List.of());
+            StackSampler sampler = StackSampler.start("live", MARKERS, List.of());
             Double firstCommitS = null;
             Double inputDoneS = null;
             Double allDoneS = null;
@@ -356,9 +372,8 @@ public final class ReplayThroughput {
                     // the repartition topics, whether or not the app has committed offsets on them yet
                     Set<String> repartition = admin.listTopics().names().get().stream()
                             .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).collect(Collectors.toSet());
-                    List<TopicPartition> internal = repartition.isEmpty() ? List.of() : admin.describeTopics(repartition).allTopicNames().get()
-                            .values().stream().flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition()))).toList();
-                    Map<TopicPartition, Long> internalEnd = internal.isEmpty() ? Map.of() : endOffsets(admin, internal);
+                    List<TopicPartition> internal = BenchSupport.partitionsOf(admin, repartition);
+                    Map<TopicPartition, Long> internalEnd = BenchSupport.endOffsets(admin, internal);
                     internalLag = 0;
                     for (TopicPartition tp : internal) {
                         OffsetAndMetadata o = committed.get(tp);
@@ -381,7 +396,7 @@ public final class ReplayThroughput {
                                 s, inputConsumed, inputTotal, inputLag, internalLag, app.streams().state());
                     }
                 }
-                heap = usedHeap();
+                heap = BenchSupport.usedHeap();
             } finally {
                 sampler.stop();
                 app.close();
@@ -397,7 +412,7 @@ public final class ReplayThroughput {
                         inputTotal, inputDoneS, rate, firstCommitS, records / Math.max(0.001, inputDoneS - firstCommitS),
                         allDoneS == null ? "(not within the cap, lag " + internalLag + ")" : String.format("%.1f s", allDoneS),
                         allDoneS == null ? "" : String.format(" = %,.0f records/s", records / allDoneS),
-                        heap >> 20, alerts, topics.alerts(), load());
+                        heap >> 20, alerts, topics.alerts(), BenchSupport.load());
             } else {
                 double s = (System.nanoTime() - t0) / 1e9;
                 rate = inputConsumed / s;
@@ -410,12 +425,6 @@ public final class ReplayThroughput {
             sampler.print(System.out);
             return new double[] {rate, allDoneS == null ? 0 : records / allDoneS};
         }
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<TopicPartition> parts) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-        return admin.listOffsets(request).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** The alerts on the alerts topic (committed ones), by kind. */
@@ -443,155 +452,7 @@ public final class ReplayThroughput {
         return String.format("%,d alerts (%s)", alerts.size(), kinds(alerts));
     }
 
-    // ---------------------------------------------------------------------------------------------------- sampling
-
-    /**
-     * A poor man's profiler: every {@value #SAMPLE_MS} ms the watched threads' stacks (safepoint-biased, so a rough
-     * picture): the share of samples each method is on the stack (inclusive) and on top (self).
-     */
-    private static final class Sampler {
-        private static final List<String> MARKERS = List.of(
-                "io.tocsin.replay.RangeReader.fill",
-                "io.tocsin.replay.Replay.countError",
-                "io.tocsin.replay.Replay.advanceTo",
-                "io.tocsin.replay.Replay.takeAlerts",
-                "io.tocsin.replay.Replay.drain",
-                "org.apache.kafka.streams.TopologyTestDriver.advanceWallClockTime",
-                "org.apache.kafka.streams.TopologyTestDriver.getInputTopicOrPatternPartition",
-                "org.apache.kafka.streams.TopologyTestDriver.captureOutputsAndReEnqueueInternalResults",
-                "org.apache.kafka.streams.processor.internals.StreamTask.process",
-                "org.apache.kafka.streams.processor.internals.StreamTask.postCommit",
-                "org.apache.kafka.streams.processor.internals.StreamTask.punctuate",
-                "org.apache.kafka.streams.processor.internals.StreamTask.maybePunctuateSystemTime",
-                "io.tocsin.topology.InputParser.process",
-                "io.tocsin.heartbeat.HeartbeatMonitorProcessor.process",
-                "io.tocsin.heartbeat.HeartbeatMonitorProcessor.check",
-                "io.tocsin.errors.ErrorThrottleProcessor.process",
-                "io.tocsin.errors.Fingerprinter.fingerprint",
-                "org.apache.kafka.streams.processor.internals.RecordCollectorImpl.send",
-                "org.apache.kafka.clients.producer.KafkaProducer.send",
-                "org.apache.kafka.streams.processor.internals.TaskManager.commit",
-                "org.apache.kafka.clients.consumer.KafkaConsumer.poll",
-                "org.rocksdb.RocksDB.put",
-                "org.rocksdb.RocksDB.get",
-                "com.fasterxml.jackson.databind.ObjectMapper.readValue");
-        private final String name;
-        private final Set<Thread> watched = ConcurrentHashMap.newKeySet();
-        private final Map<String, Long> inclusive = new ConcurrentHashMap<>();
-        private final Map<String, Long> self = new ConcurrentHashMap<>();
-        private final AtomicLong samples = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        static Sampler start(String name, List<Thread> threads) {
-            Sampler s = new Sampler(name);
-            s.watched.addAll(threads);
-            s.thread = new Thread(s::loop, "bench-sampler");
-            s.thread.setDaemon(true);
-            s.thread.start();
-            return s;
-        }
-
-        private Sampler(String name) {
-            this.name = name;
-        }
-
-        void watch(Predicate<Thread> which) {
-            Thread.getAllStackTraces().keySet().stream().filter(which).forEach(watched::add);
-        }
-
-        private void loop() {
-            while (running) {
-                for (Thread t : watched) {
-                    StackTraceElement[] stack = t.getStackTrace();
-                    if (stack.length == 0) {
-                        continue;
-                    }
-                    samples.incrementAndGet();
-                    self.merge(frame(stack[0]), 1L, Long::sum);
-                    Set<String> seen = new HashSet<>();
-                    for (StackTraceElement e : stack) {
-                        String f = frame(e);
-                        if (seen.add(f)) {
-                            inclusive.merge(f, 1L, Long::sum);
-                        }
-                    }
-                }
-                try {
-                    Thread.sleep(SAMPLE_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-
-        private static String frame(StackTraceElement e) {
-            return e.getClassName() + "." + e.getMethodName();
-        }
-
-        void stop() throws RuntimeException {
-            running = false;
-            try {
-                thread.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        void print(PrintStream out) {
-            long n = Math.max(1, samples.get());
-            out.printf("  %s stack samples: %,d (every %d ms)%n", name, samples.get(), SAMPLE_MS);
-            out.println("  on the stack (inclusive), Tocsin / Kafka Streams / RocksDB / Jackson / consumer methods:");
-            top(inclusive, 30, f -> f.startsWith("io.tocsin.") && !f.startsWith("io.tocsin.bench.")
-                    || f.startsWith("org.apache.kafka.streams.") || f.startsWith("org.rocksdb.")
-                    || f.startsWith("com.fasterxml.jackson.databind.ObjectMapper") || f.startsWith("org.apache.kafka.clients.consumer.KafkaConsumer")
-                    || f.startsWith("org.apache.kafka.clients.producer.KafkaProducer"))
-                    .forEach(e -> out.printf("    %5.1f%%  %s%n", 100.0 * e.getValue() / n, e.getKey()));
-            out.println("  named steps (inclusive):");
-            MARKERS.forEach(f -> out.printf("    %5.1f%%  %s%n", 100.0 * inclusive.getOrDefault(f, 0L) / n, f));
-            out.println("  on top (self):");
-            top(self, 15, f -> true).forEach(e -> out.printf("    %5.1f%%  %s%n", 100.0 * e.getValue() / n, e.getKey()));
-        }
-
-        private static List<Map.Entry<String, Long>> top(Map<String, Long> m, int k, Predicate<String> keep) {
-            return m.entrySet().stream().filter(e -> keep.test(e.getKey()))
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(k).toList();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------- helpers
-
-    private static void gc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-    }
-
-    /** The 1, 5 and 15 minute load averages, to tell a quiet machine from a shared one. */
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static long usedHeap() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
-    }
-
-    /** {collections, milliseconds} over all collectors. */
-    private static long[] gcTotals() {
-        long count = 0;
-        long ms = 0;
-        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            count += Math.max(0, b.getCollectionCount());
-            ms += Math.max(0, b.getCollectionTime());
-        }
-        return new long[] {count, ms};
-    }
 
     private static long dirSize(Path dir, Predicate<String> partitionDir) {
         try (Stream<Path> all = Files.walk(dir)) {
@@ -600,14 +461,6 @@ public final class ReplayThroughput {
                     .mapToLong(f -> f.toFile().length()).sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: the OS cleans it up eventually
         }
     }
 }
