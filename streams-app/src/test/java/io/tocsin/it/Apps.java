@@ -89,6 +89,30 @@ public final class Apps {
         return new EventCodec().mapper().readTree(r.body());
     }
 
+    /** An error group's exception type: the start of its title ({@code "IllegalStateException: …"}). */
+    public static String typeOf(String title) {
+        return title.substring(0, title.indexOf(':'));
+    }
+
+    /** The occurrences the alerts carry, by exception type, in order. */
+    public static Map<String, List<Integer>> occurrencesByType(List<Alert> alerts) {
+        Map<String, List<Integer>> out = new java.util.TreeMap<>();
+        for (Alert a : alerts) {
+            out.computeIfAbsent(typeOf(a.title()), k -> new ArrayList<>()).add(a.occurrence());
+        }
+        out.values().forEach(l -> l.sort(null));
+        return out;
+    }
+
+    /** Occurrences per exception type in an {@code /api/error-groups} answer. */
+    public static Map<String, Long> countsByType(JsonNode groups) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (JsonNode g : groups) {
+            out.merge(typeOf(g.path("title").asText()), g.path("totalCount").asLong(), Long::sum);
+        }
+        return out;
+    }
+
     /** Every alert on the alerts topic so far (read_committed, from the beginning to the current end). */
     public static List<Alert> alerts(String bootstrapServers, String topic) {
         EventCodec codec = new EventCodec();

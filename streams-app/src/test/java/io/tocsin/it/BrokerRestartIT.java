@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -149,7 +148,7 @@ class BrokerRestartIT {
 
                 List<Alert> errors = errorAlerts(bootstrap);
                 assertThat(errors).extracting(Alert::id).as("ERROR alert ids").doesNotHaveDuplicates();
-                assertThat(occurrencesByType(errors)).as("ERROR alerts per group (limit 5 per window)")
+                assertThat(Apps.occurrencesByType(errors)).as("ERROR alerts per group (limit 5 per window)")
                         .containsExactlyInAnyOrderEntriesOf(Map.of(Bug.STOCK.type, List.of(1, 2, 3, 4, 5),
                                 Bug.PAYMENT.type, List.of(1, 2, 3), Bug.EXPORT.type, List.of(1, 2)));
                 assertThat(heartbeatAlerts(bootstrap, SERVICE)).as("availability alerts for instances that kept running").isEmpty();
@@ -263,15 +262,7 @@ class BrokerRestartIT {
         if (r == null || r.statusCode() != 200) {
             return null;
         }
-        Map<String, Long> out = new TreeMap<>();
-        for (JsonNode g : codec.mapper().readTree(r.body())) {
-            out.merge(typeOf(g.path("title").asText()), g.path("totalCount").asLong(), Long::sum);
-        }
-        return out;
-    }
-
-    private static String typeOf(String title) {
-        return title.substring(0, title.indexOf(':'));
+        return Apps.countsByType(codec.mapper().readTree(r.body()));
     }
 
     private static List<Alert> errorAlerts(String bootstrap) {
@@ -288,15 +279,6 @@ class BrokerRestartIT {
     private static List<Alert> expectedPosts(String bootstrap) {
         return Apps.alerts(bootstrap, "tocsin.alerts").stream()
                 .filter(a -> SERVICE.equals(a.service()) || GONE_SERVICE.equals(a.service())).toList();
-    }
-
-    private static Map<String, List<Integer>> occurrencesByType(List<Alert> alerts) {
-        Map<String, List<Integer>> out = new TreeMap<>();
-        for (Alert a : alerts) {
-            out.computeIfAbsent(typeOf(a.title()), k -> new ArrayList<>()).add(a.occurrence());
-        }
-        out.values().forEach(l -> l.sort(null));
-        return out;
     }
 
     private static List<String> ids(List<Alert> alerts) {

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -171,7 +170,7 @@ class StateDiskFaultIT {
                         .filter(a -> SERVICE.equals(a.service())).toList();
                 assertThat(alerts).extracting(Alert::kind).as("alert kinds").containsOnly(AlertKind.ERROR);
                 assertThat(alerts).extracting(Alert::id).as("alert ids").doesNotHaveDuplicates();
-                assertThat(occurrencesByType(alerts)).as("ERROR alerts per group").isEqualTo(Map.of(
+                assertThat(Apps.occurrencesByType(alerts)).as("ERROR alerts per group").isEqualTo(Map.of(
                         "BeforeTheDiskFilledException", List.of(1, 2, 3), "FilledTheDiskException", List.of(1, 2, 3, 4, 5),
                         "WhileItWasStoppedException", List.of(1, 2, 3)));
                 assertThat(Apps.records(broker.bootstrapServers(), "tocsin.dead-letters")).as("dead letters").isEmpty();
@@ -239,26 +238,7 @@ class StateDiskFaultIT {
         } catch (IOException e) {
             return Map.of();
         }
-        Map<String, Long> out = new TreeMap<>();
-        if (r.statusCode() == 200) {
-            for (JsonNode g : codec.mapper().readTree(r.body())) {
-                out.merge(typeOf(g.path("title").asText()), g.path("totalCount").asLong(), Long::sum);
-            }
-        }
-        return out;
-    }
-
-    private static String typeOf(String title) {
-        return title.substring(0, title.indexOf(':'));
-    }
-
-    private static Map<String, List<Integer>> occurrencesByType(List<Alert> alerts) {
-        Map<String, List<Integer>> out = new TreeMap<>();
-        for (Alert a : alerts) {
-            out.computeIfAbsent(typeOf(a.title()), k -> new ArrayList<>()).add(a.occurrence());
-        }
-        out.values().forEach(l -> l.sort(null));
-        return out;
+        return r.statusCode() == 200 ? Apps.countsByType(codec.mapper().readTree(r.body())) : Map.of();
     }
 
     /** A tmpfs of a given size mounted on a fresh directory; unmounted on close. */

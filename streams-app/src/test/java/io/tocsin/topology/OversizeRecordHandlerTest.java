@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -46,51 +44,6 @@ class OversizeRecordHandlerTest {
     }
 
     private static ErrorHandlerContext context() {
-        return new ErrorHandlerContext() {
-            @Override
-            public String topic() {
-                return "tocsin.errors";
-            }
-
-            @Override
-            public int partition() {
-                return 0;
-            }
-
-            @Override
-            public long offset() {
-                return 7;
-            }
-
-            @Override
-            public Headers headers() {
-                return new RecordHeaders();
-            }
-
-            @Override
-            public String processorNodeId() {
-                return "errors-parse";
-            }
-
-            @Override
-            public TaskId taskId() {
-                return new TaskId(0, 0);
-            }
-
-            @Override
-            public long timestamp() {
-                return 0;
-            }
-
-            @Override
-            public byte[] sourceRawKey() {
-                return "key".getBytes();
-            }
-
-            @Override
-            public byte[] sourceRawValue() {
-                return "input".getBytes();
-            }
-        };
+        return ErrorContexts.of("tocsin.errors", 0, 7, "errors-parse", new TaskId(0, 0), "key", "input");
     }
 }

@@ -3,11 +3,8 @@ package io.tocsin.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.util.Map;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -68,51 +65,6 @@ class StateFailuresTest {
     }
 
     private static ErrorHandlerContext context() {
-        return new ErrorHandlerContext() {
-            @Override
-            public String topic() {
-                return "tocsin.errors";
-            }
-
-            @Override
-            public int partition() {
-                return 1;
-            }
-
-            @Override
-            public long offset() {
-                return 42;
-            }
-
-            @Override
-            public Headers headers() {
-                return new RecordHeaders();
-            }
-
-            @Override
-            public String processorNodeId() {
-                return "error-throttle";
-            }
-
-            @Override
-            public TaskId taskId() {
-                return new TaskId(4, 1);
-            }
-
-            @Override
-            public long timestamp() {
-                return 0;
-            }
-
-            @Override
-            public byte[] sourceRawKey() {
-                return "svc/i-1".getBytes(StandardCharsets.UTF_8);
-            }
-
-            @Override
-            public byte[] sourceRawValue() {
-                return "{}".getBytes(StandardCharsets.UTF_8);
-            }
-        };
+        return ErrorContexts.of("tocsin.errors", 1, 42, "error-throttle", new TaskId(4, 1), "svc/i-1", "{}");
     }
 }
