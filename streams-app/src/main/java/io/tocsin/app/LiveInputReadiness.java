@@ -73,6 +73,8 @@ final class LiveInputReadiness implements InputReadiness {
     private final LongSupplier clock;
     private final IntFunction<OptionalDouble> monitorLag;
     private final Map<Integer, Progress> progress = new ConcurrentHashMap<>();
+    /** The consumer's lag metrics of each monitor partition, found once per assignment: the metrics map is large. */
+    private final Map<Integer, List<Metric>> lagMetrics = new ConcurrentHashMap<>();
     private volatile InputCheck input;
     private volatile boolean inputCheckSkipped;
 
@@ -137,6 +139,12 @@ final class LiveInputReadiness implements InputReadiness {
     }
 
     @Override
+    public void started(int partition) {
+        progress.remove(partition);
+        lagMetrics.remove(partition);
+    }
+
+    @Override
     public boolean caughtUp(int partition) {
         long now = clock.getAsLong();
         return inputConsumed(now) && monitorCaughtUp(partition, now);
@@ -172,24 +180,35 @@ final class LiveInputReadiness implements InputReadiness {
 
     /** The monitor's partition lag as this client's consumer reports it; empty before its first fetch. */
     private OptionalDouble metricLag(int partition) {
+        List<Metric> metrics = lagMetrics.computeIfAbsent(partition, this::findLagMetrics);
+        double max = Double.NaN;
+        for (Metric m : metrics) {
+            if (!(m.metricValue() instanceof Number n) || Double.isNaN(n.doubleValue())) {
+                return OptionalDouble.empty();
+            }
+            max = Double.isNaN(max) ? n.doubleValue() : Math.max(max, n.doubleValue());
+        }
+        if (metrics.isEmpty()) {
+            lagMetrics.remove(partition); // not fetched yet: look again next time
+        }
+        return Double.isNaN(max) ? OptionalDouble.empty() : OptionalDouble.of(max);
+    }
+
+    private List<Metric> findLagMetrics(int partition) {
         KafkaStreams s = streams;
         String topic = monitorTopic;
         if (s == null || topic == null) {
-            return OptionalDouble.empty();
+            return List.of();
         }
-        double max = Double.NaN;
+        List<Metric> found = new ArrayList<>();
         for (Map.Entry<MetricName, ? extends Metric> m : s.metrics().entrySet()) {
             MetricName name = m.getKey();
             if ("records-lag".equals(name.name()) && is(name.tags().get("topic"), topic)
                     && String.valueOf(partition).equals(name.tags().get("partition"))) {
-                Object value = m.getValue().metricValue();
-                if (!(value instanceof Number n) || Double.isNaN(n.doubleValue())) {
-                    return OptionalDouble.empty();
-                }
-                max = Double.isNaN(max) ? n.doubleValue() : Math.max(max, n.doubleValue());
+                found.add(m.getValue());
             }
         }
-        return Double.isNaN(max) ? OptionalDouble.empty() : OptionalDouble.of(max);
+        return found;
     }
 
     /** Consumer metrics name topics as they are, or with '.' replaced by '_'. */

@@ -56,6 +56,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     public void init(ProcessorContext<String, HeartbeatOutput> context) {
         this.context = context;
         this.instances = context.getStateStore(storeName);
+        readiness.started(context.taskId().partition());
         this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
         context.schedule(rules.checkInterval(), rules.clock(), this::check);
     }

@@ -19,4 +19,8 @@ public interface InputReadiness {
      */
     default void processed(int heartbeatPartition, long appendTimeMs) {
     }
+
+    /** Told when the task of this partition starts (again): whatever was known of the partition may be stale. */
+    default void started(int heartbeatPartition) {
+    }
 }

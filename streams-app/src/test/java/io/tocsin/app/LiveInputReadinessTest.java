@@ -53,6 +53,18 @@ class LiveInputReadinessTest {
     }
 
     @Test
+    void aTaskThatStartsAgainIsJudgedAfreshNotByWhatItProcessedBefore() {
+        inputConsumed();
+        processHeartbeats(0, Duration.ofMillis(400), 100);
+        assertThat(readiness.caughtUp(0)).isTrue();
+
+        readiness.started(0); // the partition moved away and back: a backlog may wait behind the committed offset
+        lag.put(0, OptionalDouble.of(4800));
+
+        assertThat(readiness.caughtUp(0)).isFalse();
+    }
+
+    @Test
     void aBacklogMinutesOldIsNotCaughtUpHoweverFewRecordsAreLeftToFetch() {
         inputConsumed();
         processHeartbeats(0, Duration.ofMinutes(4), 500);
