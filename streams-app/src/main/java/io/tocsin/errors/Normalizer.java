@@ -59,13 +59,21 @@ final class Normalizer {
                     + "|.*\\.NativeMethodAccessorImpl|.*\\.DelegatingMethodAccessorImpl|.*\\.DirectMethodHandleAccessor"
                     + "|java\\.lang\\.reflect\\.Method)$");
 
+    /**
+     * Names after a first one, each after a dot. Possessive: a repeated group the engine may backtrack into costs a
+     * stack frame per repetition, and a message within the size limit made of thousands of dotted names overflowed a
+     * thread's stack (while the JIT had not compiled the pattern code). Nothing can follow a shorter run of names
+     * where a longer one failed (the next character is a name character or a dot), so the matches are the same.
+     */
+    private static final String MORE_DOTTED_NAMES = "(?:\\.[\\w-]+)++";
+
     private static final List<Rule> MESSAGE_RULES = List.of(
             new Rule("'", Pattern.compile("'[^']*'"), "'?'"),
             new Rule("\"", Pattern.compile("\"[^\"]*\""), "\"?\""),
-            new Rule("@", Pattern.compile("[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+"), "<email>"),
+            new Rule("@", Pattern.compile("[\\w.+-]+@[\\w-]+" + MORE_DOTTED_NAMES), "<email>"),
             new Rule("-", Pattern.compile("\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b"), "<uuid>"),
             new Rule(".", Pattern.compile("\\b\\d{1,3}(\\.\\d{1,3}){3}(:\\d+)?\\b"), "<ip>"),
-            new Rule(":", Pattern.compile("\\b(localhost|[a-zA-Z][\\w-]*(\\.[\\w-]+)+):\\d{1,5}\\b"), "<host:port>"),
+            new Rule(":", Pattern.compile("\\b(localhost|[a-zA-Z][\\w-]*" + MORE_DOTTED_NAMES + "):\\d{1,5}\\b"), "<host:port>"),
             new Rule("@", Pattern.compile("@[0-9a-fA-F]{4,16}\\b"), "@<hash>"),
             new Rule("0", Pattern.compile("\\b0[xX][0-9a-fA-F]+\\b"), "<hex>"),
             new Rule(Pattern.compile("\\b(?=[0-9a-fA-F]*\\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\\b"), "<hex>"),

@@ -27,6 +27,7 @@ import io.tocsin.routing.GlobalStateUpdaters;
 import io.tocsin.routing.Silence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AlertTopology {
 
+    private static final Instant LATEST_TIMESTAMP = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final AppConfig config;
     private final Topics topics;
@@ -236,9 +238,16 @@ public final class AlertTopology {
         return branches.get(name + "-valid").mapValues(Parsed::event, Named.as(name + "-event"));
     }
 
-    /** Event time, except that a time too far ahead of the record (a skewed agent clock) is clamped to record time. */
+    /**
+     * Event time, except that a time too far ahead of the record (a skewed agent clock) is clamped to record time, and
+     * so is one a Kafka timestamp cannot carry: before 1970 (negative) or beyond what a long holds in milliseconds.
+     */
     static long eventTime(ExceptionEvent event, long recordTime, long maxFutureMs) {
-        long eventTime = event.timestamp().toEpochMilli();
+        Instant at = event.timestamp();
+        if (at.isBefore(Instant.EPOCH) || at.isAfter(LATEST_TIMESTAMP)) {
+            return recordTime;
+        }
+        long eventTime = at.toEpochMilli();
         return eventTime - recordTime > maxFutureMs ? recordTime : eventTime;
     }
 }

@@ -55,7 +55,7 @@ public final class EventLimits {
         ExceptionInfo cause = bound(x.cause(), causeFrames, causeFrames);
         String message = x.message();
         if (message != null && message.length() > Limits.MAX_MESSAGE_CHARS) {
-            message = message.substring(0, Limits.MAX_MESSAGE_CHARS) + CUT + " [" + (message.length() - Limits.MAX_MESSAGE_CHARS) + " chars truncated]";
+            message = prefix(message, Limits.MAX_MESSAGE_CHARS) + CUT + " [" + (message.length() - Limits.MAX_MESSAGE_CHARS) + " chars truncated]";
         }
         return new ExceptionInfo(cut(x.type(), Limits.MAX_TEXT_CHARS), message, frames(x.frames(), topFrames), cause);
     }
@@ -123,7 +123,15 @@ public final class EventLimits {
     }
 
     private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max) + CUT;
+        return s == null || s.length() <= max ? s : prefix(s, max) + CUT;
+    }
+
+    /**
+     * At most {@code max} chars, never ending between the two halves of a character beyond the BMP: a lone surrogate
+     * in a tag key is a JSON name Jackson writes but refuses to read, so the topology's own record would be unreadable.
+     */
+    private static String prefix(String s, int max) {
+        return s.substring(0, Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max);
     }
 
     /**

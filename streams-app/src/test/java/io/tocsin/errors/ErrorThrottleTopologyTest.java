@@ -51,6 +51,31 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
+    void shouldAlertOnAnEventWhoseLongTagKeyIsCutInsideAnEmoji() {
+        // found by DecoderFuzzTest: the cut key held a lone surrogate, and the repartitioned record could not be read
+        String json = Events.exception("orders", "java.lang.IllegalStateException", "boom", T0, "id-emoji")
+                .replace("\"tags\":{\"region\":\"eu\"}", "\"tags\":{\"" + "k".repeat(63) + "\\ud83d\\ude00\":\"v\"}");
+
+        topology.error(json, T0);
+
+        assertThat(topology.alerts()).hasSize(1);
+        assertThat(topology.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void shouldAlertOnAnEventStampedBefore1970AtItsRecordTime() {
+        // found by InputParserFuzzTest: the negative event time made the parse step throw (a Kafka timestamp is >= 0)
+        Instant wrongClock = Instant.parse("1969-12-31T23:59:59Z");
+
+        topology.error(Events.exception("orders", "java.lang.IllegalStateException", "boom", wrongClock, "id-1969"), T0);
+
+        List<Alert> alerts = topology.alerts();
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).windowStart()).isEqualTo(T0);
+        assertThat(topology.deadLetters()).isEmpty();
+    }
+
+    @Test
     void shouldAlertAgainOnceTheWindowHasPassed() {
         for (int i = 0; i < 7; i++) {
             occurrence(i, T0.plusSeconds(i));

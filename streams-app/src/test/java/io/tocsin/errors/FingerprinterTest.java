@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +175,28 @@ class FingerprinterTest {
         // a hang stopper, not a benchmark: the fingerprinter runs on every event
         Fingerprint fingerprint = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> fingerprintOf(deep));
         assertThat(fingerprint).isEqualTo(fingerprintOf(recursion(exprTermFactor, 2)));
+    }
+
+    @Test
+    void shouldNormaliseAMessageOfThousandsOfDottedNamesOnASmallStack() throws Exception {
+        // found by FingerprinterFuzzTest: the email and host:port patterns took a stack frame per dotted name, so a
+        // message within the 4,096-char limit overflowed a default 1 MB stack while the pattern code ran interpreted
+        List<String> messages = List.of("x@" + "a.".repeat(2_046) + "a", "a.".repeat(2_045) + "a:1");
+        List<String> normalised = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread smallStack = new Thread(null, () -> {
+            try {
+                messages.forEach(m -> normalised.add(Normalizer.message(m)));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+
+        smallStack.start();
+        smallStack.join();
+
+        assertThat(failure.get()).isNull();
+        assertThat(normalised).containsExactly("<email>", "<host:port>");
     }
 
     @Test

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tocsin.config.AppConfig;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.model.ExceptionInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,6 +37,22 @@ class AlertTopologyTest {
                 assertThat(nodes).as("the monitor's sub-topology").doesNotContain("errors-source", "error-throttle");
             }
         }
+    }
+
+    @Test
+    void anEventTimeNoKafkaTimestampCanCarryIsTheRecordTime() {
+        long recordTime = Instant.parse("2026-11-24T08:00:00Z").toEpochMilli();
+        long maxFuture = Duration.ofMinutes(5).toMillis();
+
+        assertThat(AlertTopology.eventTime(stampedAt(Instant.parse("1969-12-31T23:59:59.999Z")), recordTime, maxFuture)).isEqualTo(recordTime);
+        assertThat(AlertTopology.eventTime(stampedAt(Instant.MAX), recordTime, maxFuture)).isEqualTo(recordTime);
+        assertThat(AlertTopology.eventTime(stampedAt(Instant.EPOCH), recordTime, maxFuture)).isZero();
+        assertThat(AlertTopology.eventTime(stampedAt(Instant.ofEpochMilli(recordTime - 1)), recordTime, maxFuture)).isEqualTo(recordTime - 1);
+    }
+
+    private static ExceptionEvent stampedAt(Instant at) {
+        return new ExceptionEvent(ExceptionEvent.TYPE, 1, "id", at, "orders", "orders-1", "prod", null,
+                new ExceptionInfo("E", null, List.of(), null), null, null, null, 1);
     }
 
     @Test

@@ -58,6 +58,34 @@ class EventLimitsTest {
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("larger than");
     }
 
+    @Test
+    void aTagKeyCutInTheMiddleOfACharacterBeyondTheBmpCanStillBeWrittenAndReadBack() throws Exception {
+        // found by DecoderFuzzTest: a cut between the two UTF-16 halves of an emoji left a lone surrogate in a JSON
+        // name, which Jackson writes but refuses to read, so the topology's own repartitioned record was unreadable
+        String key = "k".repeat(63) + "\ud83d\ude00" + "-and-more";
+        ExceptionEvent event = hostile(1, 1, 10);
+        ExceptionEvent tagged = new ExceptionEvent(event.type(), event.version(), event.id(), event.timestamp(), event.service(),
+                event.instance(), event.environment(), event.category(), event.exception(), null, Map.of(key, "v"), null, 1);
+
+        ExceptionEvent bounded = EventLimits.bound(tagged);
+
+        assertThat(bounded.tags()).containsOnlyKeys("k".repeat(63) + "…");
+        assertThat(codec.mapper().readValue(codec.write(bounded), ExceptionEvent.class)).isEqualTo(bounded);
+    }
+
+    @Test
+    void aMessageIsNeverCutBetweenTheTwoHalvesOfACharacter() throws Exception {
+        String message = "m".repeat(Limits.MAX_MESSAGE_CHARS - 1) + "\ud83d\ude00";
+        ExceptionEvent event = hostile(1, 1, 10);
+        ExceptionEvent long1 = new ExceptionEvent(event.type(), event.version(), event.id(), event.timestamp(), event.service(),
+                event.instance(), event.environment(), event.category(),
+                new ExceptionInfo("E", message, List.of(), null), null, null, null, 1);
+
+        String cut = EventLimits.bound(long1).exception().message();
+
+        assertThat(cut).startsWith("m".repeat(Limits.MAX_MESSAGE_CHARS - 1) + "…");
+    }
+
     private static ExceptionEvent hostile(int depth, int frames, int nameChars) {
         ExceptionInfo chain = null;
         for (int d = 0; d < depth; d++) {

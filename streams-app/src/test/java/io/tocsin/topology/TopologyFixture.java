@@ -67,6 +67,16 @@ public final class TopologyFixture implements AutoCloseable {
         heartbeats.pipeInput(null, json.getBytes(StandardCharsets.UTF_8), recordTime);
     }
 
+    /** A record value as it is, not necessarily UTF-8 or JSON at all. */
+    public void error(byte[] raw, Instant recordTime) {
+        errors.pipeInput(null, raw, recordTime);
+    }
+
+    /** A record value as it is, not necessarily UTF-8 or JSON at all. */
+    public void heartbeat(byte[] raw, Instant recordTime) {
+        heartbeats.pipeInput(null, raw, recordTime);
+    }
+
     public void silence(String id, String json) {
         silences.pipeInput(id, json);
     }
