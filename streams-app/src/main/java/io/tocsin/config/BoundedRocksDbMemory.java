@@ -6,6 +6,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -31,6 +32,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public record Shared(long bytes, Cache cache, WriteBufferManager writeBuffers) implements AutoCloseable {
 
         public static Shared of(long bytes) {
+            RocksDB.loadLibrary(); // Kafka Streams loads it when it opens the first store; the cache comes before that
             Cache cache = new LRUCache(bytes, -1, false, HIGH_PRIORITY_SHARE);
             return new Shared(bytes, cache, new WriteBufferManager((long) (bytes * MEMTABLE_SHARE), cache));
         }
