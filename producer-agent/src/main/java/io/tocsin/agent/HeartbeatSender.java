@@ -71,12 +71,23 @@ final class HeartbeatSender {
     }
 
     private Map<String, Double> load() {
+        return figures(loadFigures);
+    }
+
+    /**
+     * The figures' current values. A broken one (it throws, or gives NaN or an infinity, which JSON cannot carry as
+     * a number and the app would refuse the whole heartbeat for: a false down) is left out; the heartbeat still goes.
+     */
+    static Map<String, Double> figures(Map<String, DoubleSupplier> loadFigures) {
         Map<String, Double> out = new LinkedHashMap<>();
         loadFigures.forEach((name, supplier) -> {
             try {
-                out.put(name, supplier.getAsDouble());
+                double value = supplier.getAsDouble();
+                if (Double.isFinite(value)) {
+                    out.put(name, value);
+                }
             } catch (RuntimeException ignored) {
-                // a broken figure is left out, the heartbeat still goes
+                // left out, as above
             }
         });
         return out;
