@@ -22,12 +22,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -61,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * check (the broker finds it by time), or at the end when there is none. The check runs in the background every
  * T/4 at most; its answer counts for T/2, so it always speaks of records appended more than T ago. If the app may
  * not read its group's offsets (ACLs) this part is skipped, with a warning, rather than switch detection off.</li>
+ * <li><b>The hand-over to the monitor.</b> What the upstream tasks consumed they wrote to the monitor's input in the
+ * same transaction; a task that took over a dead peer's input partitions writes their whole backlog there at once,
+ * with old record times, behind fresh heartbeats the monitor is already reading. So the answer of a check counts only
+ * once the next check has seen the group's offsets on the monitor's input reach where that input ended at the first
+ * ({@link #handedOver}).</li>
  * </ol>
  * Probe failures from the error input are not checked: they carry event time, and never make an instance look alive.
  */
@@ -246,6 +253,33 @@ final class LiveInputReadiness implements InputReadiness {
     private record InputCheck(long at, boolean consumed) {
     }
 
+    /**
+     * One background check: when, whether the heartbeat input was consumed up to T/2 before it, and the monitor's
+     * input as it was then ({@code [earliest, end of its decided part]} per partition).
+     */
+    private record Handoff(long at, boolean inputConsumed, Map<TopicPartition, long[]> monitorLog) {
+    }
+
+    /**
+     * Whether the monitor has consumed what the upstream tasks had handed it at an earlier check: the group's
+     * offsets on the monitor's input now, against the end of each partition's decided part then. Consuming the
+     * heartbeat input is not enough: a task that took over a dead peer's input partitions writes their backlog to the
+     * monitor's input in one go, and until the monitor has read it, instances in it look silent. Under exactly-once
+     * the decided part ends with a commit marker the group never consumes, hence the one offset of slack.
+     */
+    static boolean handedOver(Map<TopicPartition, long[]> monitorLogThen, Map<TopicPartition, OffsetAndMetadata> committedNow) {
+        for (Map.Entry<TopicPartition, long[]> e : monitorLogThen.entrySet()) {
+            long earliest = e.getValue()[0];
+            long decidedEnd = e.getValue()[1];
+            OffsetAndMetadata c = committedNow.get(e.getKey());
+            long position = c == null ? earliest : Math.max(c.offset(), earliest);
+            if (position < decidedEnd - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Written by the one stream thread that runs the partition's task, read by its punctuation. */
     private static final class Progress {
         volatile long lastAppend = Long.MIN_VALUE / 2;
@@ -257,6 +291,7 @@ final class LiveInputReadiness implements InputReadiness {
 
         private Admin admin;
         private boolean failing;
+        private Handoff previous;
 
         @Override
         public void run() {
@@ -270,8 +305,16 @@ final class LiveInputReadiness implements InputReadiness {
                     admin = Admin.create(adminProps);
                 }
                 long at = clock.getAsLong();
-                boolean consumed = consumedBefore(read(at - toleranceMs / 2));
-                inputChecked(at, consumed);
+                long timeout = Math.max(toleranceMs, 5_000);
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                        .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+                Handoff now = new Handoff(at, consumedBefore(read(at - toleranceMs / 2, committed, timeout)),
+                        monitorLog(timeout));
+                Handoff before = previous;
+                previous = now;
+                if (before != null) {
+                    inputChecked(before.at(), before.inputConsumed() && handedOver(before.monitorLog(), committed));
+                }
                 if (failing) {
                     LOG.info("input readiness: the check of {} works again", inputTopic);
                     failing = false;
@@ -292,14 +335,9 @@ final class LiveInputReadiness implements InputReadiness {
             }
         }
 
-        private List<InputPartition> read(long target) throws InterruptedException, ExecutionException, TimeoutException {
-            long timeout = Math.max(toleranceMs, 5_000);
-            TopicDescription topic = admin.describeTopics(List.of(inputTopic)).allTopicNames()
-                    .get(timeout, TimeUnit.MILLISECONDS).get(inputTopic);
-            List<TopicPartition> parts = new ArrayList<>();
-            topic.partitions().forEach(p -> parts.add(new TopicPartition(inputTopic, p.partition())));
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(timeout, TimeUnit.MILLISECONDS);
+        private List<InputPartition> read(long target, Map<TopicPartition, OffsetAndMetadata> committed, long timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            List<TopicPartition> parts = partitions(inputTopic, timeout);
             Map<TopicPartition, Long> earliest = offsets(parts, OffsetSpec.earliest(), timeout);
             Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest(), timeout);
             Map<TopicPartition, Long> atTarget = offsets(parts, OffsetSpec.forTimestamp(target), timeout);
@@ -311,12 +349,37 @@ final class LiveInputReadiness implements InputReadiness {
             return out;
         }
 
+        /** The monitor's input now: where each partition starts, and where its decided (committed or aborted) part ends. */
+        private Map<TopicPartition, long[]> monitorLog(long timeout) throws InterruptedException, ExecutionException, TimeoutException {
+            List<TopicPartition> parts = partitions(monitorTopic, timeout);
+            Map<TopicPartition, Long> earliest = offsets(parts, OffsetSpec.earliest(), timeout);
+            Map<TopicPartition, Long> stable = offsets(parts, OffsetSpec.latest(), timeout, IsolationLevel.READ_COMMITTED);
+            Map<TopicPartition, long[]> out = new HashMap<>();
+            parts.forEach(tp -> out.put(tp, new long[] {earliest.get(tp), stable.get(tp)}));
+            return out;
+        }
+
+        private List<TopicPartition> partitions(String name, long timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            TopicDescription topic = admin.describeTopics(List.of(name)).allTopicNames()
+                    .get(timeout, TimeUnit.MILLISECONDS).get(name);
+            List<TopicPartition> parts = new ArrayList<>();
+            topic.partitions().forEach(p -> parts.add(new TopicPartition(name, p.partition())));
+            return parts;
+        }
+
         private Map<TopicPartition, Long> offsets(List<TopicPartition> parts, OffsetSpec spec, long timeout)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return offsets(parts, spec, timeout, IsolationLevel.READ_UNCOMMITTED);
+        }
+
+        private Map<TopicPartition, Long> offsets(List<TopicPartition> parts, OffsetSpec spec, long timeout,
+                                                  IsolationLevel isolation)
                 throws InterruptedException, ExecutionException, TimeoutException {
             Map<TopicPartition, OffsetSpec> query = new HashMap<>();
             parts.forEach(tp -> query.put(tp, spec));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = admin.listOffsets(query).all()
-                    .get(timeout, TimeUnit.MILLISECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> answer = admin
+                    .listOffsets(query, new ListOffsetsOptions(isolation)).all().get(timeout, TimeUnit.MILLISECONDS);
             Map<TopicPartition, Long> out = new HashMap<>();
             answer.forEach((tp, info) -> out.put(tp, info.offset()));
             return out;

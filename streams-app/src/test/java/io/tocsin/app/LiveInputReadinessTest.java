@@ -259,4 +259,42 @@ class LiveInputReadinessTest {
             }
         }
     }
+
+    @Nested
+    class HandOverToTheMonitor {
+
+        private final org.apache.kafka.common.TopicPartition p0 = new org.apache.kafka.common.TopicPartition("m", 0);
+        private final org.apache.kafka.common.TopicPartition p1 = new org.apache.kafka.common.TopicPartition("m", 1);
+
+        private Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed(
+                long c0, long c1) {
+            return Map.of(p0, new org.apache.kafka.clients.consumer.OffsetAndMetadata(c0),
+                    p1, new org.apache.kafka.clients.consumer.OffsetAndMetadata(c1));
+        }
+
+        @Test
+        void aBacklogWrittenToTheMonitorsInputButNotYetReadIsNotHandedOver() {
+            // a peer died; its input's backlog went to partition 1 of the monitor's input, up to offset 5,000
+            Map<org.apache.kafka.common.TopicPartition, long[]> then = Map.of(p0, new long[] {0, 800}, p1, new long[] {0, 5_000});
+
+            assertThat(LiveInputReadiness.handedOver(then, committed(800, 1_200))).isFalse();
+            assertThat(LiveInputReadiness.handedOver(then, committed(800, 5_000))).isTrue();
+        }
+
+        @Test
+        void theCommitMarkerEndingTheDecidedPartIsNeverWaitedFor() {
+            Map<org.apache.kafka.common.TopicPartition, long[]> then = Map.of(p0, new long[] {0, 801}, p1, new long[] {0, 0});
+
+            assertThat(LiveInputReadiness.handedOver(then, committed(800, 0))).as("all silent since").isTrue();
+            assertThat(LiveInputReadiness.handedOver(then, committed(799, 0))).isFalse();
+        }
+
+        @Test
+        void aPartitionEmptiedByPurgingOrNeverCommittedCountsFromItsStart() {
+            Map<org.apache.kafka.common.TopicPartition, long[]> then = Map.of(p0, new long[] {300, 300});
+
+            assertThat(LiveInputReadiness.handedOver(then, Map.of())).isTrue();
+            assertThat(LiveInputReadiness.handedOver(Map.of(p0, new long[] {0, 300}), Map.of())).isFalse();
+        }
+    }
 }

@@ -73,6 +73,9 @@ class FailoverIT {
                 assertThat(alerts(broker)).as("no alert from the rejoin").hasSize(alertsBeforeRejoin);
 
                 List<Alert> alerts = alerts(broker);
+                System.out.printf("kill at %s, rejoin at %s; availability alerts:%n", killedAt, rejoinAt);
+                alerts.stream().filter(x -> x.kind() != AlertKind.ERROR).forEach(x -> System.out.printf("  %s %s %s/%s %s%n",
+                        x.timestamp(), x.kind(), x.service(), x.instance(), x.title()));
                 List<String> repeated = assertAlertsExactAndPostedOnce(alerts, slack, load, killedAt);
                 for (AppProcess app : List.of(a, b)) {
                     assertQueriesComplete(app.httpPort(), load);
