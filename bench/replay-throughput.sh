@@ -11,18 +11,6 @@ cap=${2:-600}
 silence=${3:-60}
 mvn -B -o -q install -DskipTests >/dev/null
 mvn -B -o -q -pl streams-app test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
-# run from a snapshot of this project's classes and jars: a build in the same checkout during the run (minutes) must
-# not pull classes from under the running JVM
-snap=$(mktemp -d -t tocsin-bench-cp-XXXXXX)
-trap 'rm -rf "$snap"' EXIT
-cp -r streams-app/target/classes "$snap/classes"
-cp -r streams-app/target/test-classes "$snap/test-classes"
-cp=""
-IFS=: read -ra entries < streams-app/target/bench.cp || true  # no newline at the end of the file
-for e in "${entries[@]}"; do
-  case "$e" in
-    */io/tocsin/*) mkdir -p "$snap/jars" && cp "$e" "$snap/jars/" && e="$snap/jars/$(basename "$e")" ;;
-  esac
-  cp="$cp:$e"
-done
-java -Xmx2g -cp "$snap/test-classes:$snap/classes$cp" io.tocsin.bench.ReplayThroughput "$records" "$cap" "$silence"
+source bench/lib.sh
+bench_classpath
+java -Xmx2g -cp "$BENCH_CP" io.tocsin.bench.ReplayThroughput "$records" "$cap" "$silence"

@@ -13,23 +13,8 @@ partitions=${2:-3}
 threads=${3:-1}
 mvn -B -o -q -pl streams-app -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test >/dev/null
-# run from a snapshot of this project's classes: a build in the same checkout during the run must not pull classes
-# from under the running JVM
-snap=$(mktemp -d -t tocsin-bench-cp-XXXXXX)
-trap 'rm -rf "$snap"' EXIT
-cp -r streams-app/target/classes "$snap/classes"
-cp -r streams-app/target/test-classes "$snap/test-classes"
-cp=""
-IFS=: read -ra entries < streams-app/target/bench.cp || true  # no newline at the end of the file
-for e in "${entries[@]}"; do
-  case "$e" in
-    "$PWD"/*) # a sibling module's classes in this checkout
-      copy="$snap/modules/$(basename "$(dirname "$(dirname "$e")")")"
-      mkdir -p "$copy" && cp -r "$e" "$copy/" && e="$copy/$(basename "$e")" ;;
-    */io/tocsin/*) mkdir -p "$snap/jars" && cp "$e" "$snap/jars/" && e="$snap/jars/$(basename "$e")" ;;
-  esac
-  cp="$cp:$e"
-done
+source bench/lib.sh
+bench_classpath
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
-java -Xmx2g -Dbench.dumps="${DUMPS:-0}" ${BENCH_JAVA_OPTS:-} -cp "$snap/test-classes:$snap/classes$cp" \
+java -Xmx2g -Dbench.dumps="${DUMPS:-0}" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" \
   io.tocsin.bench.TopologyThroughput "$events" "$partitions" "$threads"

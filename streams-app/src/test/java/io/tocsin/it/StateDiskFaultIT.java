@@ -54,7 +54,7 @@ class StateDiskFaultIT {
     private static final String SERVICE = "it-disk";
     private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at |^Caused by:");
     private static final String STOPPED_LINE = "Kafka Streams stopped on this instance: it cannot write its state in state.dir ";
-    /** Events of about 90 KB: 300 of one group put ~27 MB through its store, more than one 16 MB RocksDB memtable. */
+    /** Events of about 90 KB: 300 of one group put ~27 MB through its store, more than a RocksDB memtable (8 MB). */
     private static final int BIG_EVENTS = 300;
 
     private static EmbeddedKafkaBroker broker;
