@@ -32,6 +32,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -327,6 +328,9 @@ final class LiveInputReadiness implements InputReadiness {
                             + " input only", groupId, inputTopic, e.getCause().toString());
                     inputCheckSkipped = true;
                     stop();
+                } else if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    // at start, before Kafka Streams has made its internal topics: no verdicts yet, nothing to warn of
+                    LOG.debug("input readiness: a topic is not there yet", e.getCause());
                 } else {
                     failed(e.getCause());
                 }
