@@ -31,12 +31,12 @@ final class ErrorGroupsQuery {
                 long totalCount, long windowCount, long alertsSent, long lateCount, Instant windowStart, Instant windowEnd,
                 List<String> instances, ExceptionEvent sample) {
 
-        static View of(ErrorGroup g, boolean withSample) {
+        static View of(ErrorGroup g, ExceptionEvent sample) {
             ErrorWindow w = g.current();
             return new View(g.fingerprint(), g.title(), g.service(), g.environment(), Instant.ofEpochMilli(g.firstSeen()),
                     Instant.ofEpochMilli(g.lastSeen()), g.totalCount(), g.windowCount(), g.alertsSent(), g.lateCount(),
                     w == null ? null : Instant.ofEpochMilli(w.start()), w == null ? null : Instant.ofEpochMilli(w.end()),
-                    g.instances(), withSample ? g.sample() : null);
+                    g.instances(), sample);
         }
     }
 
@@ -74,9 +74,13 @@ final class ErrorGroupsQuery {
         if (!localOnly && !owner.activeHost().equals(peers.self())) {
             return peers.get(owner.activeHost(), "/api/error-groups/" + fingerprint, new TypeReference<View>() { });
         }
-        return Optional.ofNullable(partitions.store(StoreNames.ERRORS.groups(),
-                QueryableStoreTypes.<String, ErrorGroup>keyValueStore(), owner.partition()).get(fingerprint))
-                .map(g -> View.of(g, true));
+        ErrorGroup group = partitions.store(StoreNames.ERRORS.groups(),
+                QueryableStoreTypes.<String, ErrorGroup>keyValueStore(), owner.partition()).get(fingerprint);
+        if (group == null) {
+            return Optional.empty();
+        }
+        return Optional.of(View.of(group, partitions.store(StoreNames.ERRORS.samples(),
+                QueryableStoreTypes.<String, ExceptionEvent>keyValueStore(), owner.partition()).get(fingerprint)));
     }
 
     /** The most recent groups in this instance's active partitions only. */
@@ -99,13 +103,13 @@ final class ErrorGroupsQuery {
                     partitions.store(StoreNames.ERRORS.byService(), QueryableStoreTypes.<String, String>keyValueStore(), partition);
             String prefix = service + "/" + (environment == null ? "" : environment + "/");
             try (KeyValueIterator<String, String> it = index.prefixScan(prefix, new StringSerializer())) {
-                it.forEachRemaining(kv -> Optional.ofNullable(groups.get(kv.value)).ifPresent(g -> out.add(View.of(g, false))));
+                it.forEachRemaining(kv -> Optional.ofNullable(groups.get(kv.value)).ifPresent(g -> out.add(View.of(g, null))));
             }
         } else {
             try (KeyValueIterator<String, ErrorGroup> it = groups.all()) {
                 it.forEachRemaining(kv -> {
                     if (environment == null || environment.equals(kv.value.environment())) {
-                        out.add(View.of(kv.value, false));
+                        out.add(View.of(kv.value, null));
                     }
                 });
             }

@@ -98,6 +98,8 @@ public record AppConfig(
             Duration.ZERO, "a quiet group's window closes (and digests) this long after end + grace");
     public static final ConfigKey<Duration> ERROR_DEDUPE_WINDOW = K.duration("error.dedupe.window", Duration.ofDays(1),
             Duration.ofMinutes(1), "how long event ids are remembered to drop duplicates");
+    public static final ConfigKey<Duration> ERROR_SAMPLE_INTERVAL = K.duration("error.sample.interval", Duration.ofMinutes(1),
+            Duration.ZERO, "a group's sample event is refreshed at most this often (event time); 0 keeps every event whole");
     public static final ConfigKey<Duration> ERROR_GROUP_RETENTION = K.duration("error.group.retention", Duration.ofDays(7),
             Duration.ofMinutes(1), "an idle group is dropped from state after this");
     /** {@code scrub.pattern.<name>=regex}: more text to scrub from events before storing or posting. */
@@ -264,7 +266,8 @@ public record AppConfig(
                 true,
                 Duration.ofSeconds(1),
                 r.get(ERROR_DEDUPE_WINDOW),
-                r.get(ERROR_GROUP_RETENTION));
+                r.get(ERROR_GROUP_RETENTION),
+                r.get(ERROR_SAMPLE_INTERVAL));
     }
 
     private static List<String> scrubPatterns(Settings s) {

@@ -1,13 +1,13 @@
 package io.tocsin.errors;
 
-import io.tocsin.model.ExceptionEvent;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Everything Tocsin keeps about one error group: the throttle's windows (the current one and, during the grace
  * period after it, the previous one) and the statistics published on {@code tocsin.error-groups} and the HTTP API.
- * Times are epoch ms of event time. {@code sample} is the latest event, scrubbed.
+ * Times are epoch ms of event time. The group's sample event is kept apart (it is most of a group's bytes and
+ * changes far less often than its counts).
  *
  * <p>{@code arrivedAt} is when its latest event was processed, by the wall clock: the sweep closes a window only once
  * its group has been quiet for the digest delay, so events arriving late in a burst (a drained spool, a catch-up) are
@@ -26,7 +26,6 @@ public record ErrorGroup(
         ErrorWindow current,
         ErrorWindow previous,
         List<String> instances,
-        ExceptionEvent sample,
         long arrivedAt) {
 
     static final int MAX_INSTANCES = 20;
@@ -37,7 +36,7 @@ public record ErrorGroup(
 
     static ErrorGroup first(GroupedError e, long at) {
         return new ErrorGroup(e.fingerprint(), e.title(), e.event().service(), e.event().environment(), at, at, 0, 0, 0,
-                null, null, List.of(), e.event(), 0);
+                null, null, List.of(), 0);
     }
 
     /** Counts an event everywhere but in a window. */
@@ -47,29 +46,29 @@ public record ErrorGroup(
         seenOn.add(0, e.event().instance());
         return new ErrorGroup(fingerprint, e.title(), service, environment, Math.min(firstSeen, at), Math.max(lastSeen, at),
                 totalCount + e.event().count(), alertsSent, lateCount, current, previous,
-                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), e.event(), arrivedAt);
+                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), arrivedAt);
     }
 
     ErrorGroup withWindows(ErrorWindow newCurrent, ErrorWindow newPrevious) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent, lateCount,
-                newCurrent, newPrevious, instances, sample, arrivedAt);
+                newCurrent, newPrevious, instances, arrivedAt);
     }
 
     ErrorGroup withAlert() {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent + 1,
-                lateCount, current, previous, instances, sample, arrivedAt);
+                lateCount, current, previous, instances, arrivedAt);
     }
 
     /** Late occurrences count for the group and are reported with the digest of its window that is still open. */
     ErrorGroup withLate(long occurrences) {
         ErrorWindow reportedBy = current != null && !current.closed() ? current.withLate(occurrences) : current;
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount + occurrences, reportedBy, previous, instances, sample, arrivedAt);
+                lateCount + occurrences, reportedBy, previous, instances, arrivedAt);
     }
 
     ErrorGroup arrived(long wallClock) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount, current, previous, instances, sample, wallClock);
+                lateCount, current, previous, instances, wallClock);
     }
 
     /** Whether nothing has arrived for it for {@code quietMs} by the wall clock at {@code now}. */

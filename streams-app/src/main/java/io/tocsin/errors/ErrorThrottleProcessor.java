@@ -42,18 +42,22 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class ErrorThrottleProcessor implements Processor<String, GroupedError, String, ErrorOutput> {
 
     /** Store names, declared once. */
-    public record Stores(String groups, String byService, String timers, String eventIds) {
+    public record Stores(String groups, String samples, String byService, String timers, String eventIds) {
+
+        public String[] all() {
+            return new String[] {groups, samples, byService, timers, eventIds};
+        }
     }
 
     private static final String CLOSE = "close/";
     private static final String EXPIRE = "expire/";
-    private static final int TOP_FRAMES_IN_TEXT = 3;
 
     private final Stores stores;
     private final CapThenResetThrottle throttle;
     private final Scrubber scrubber;
     private ProcessorContext<String, ErrorOutput> context;
     private KeyValueStore<String, ErrorGroup> groups;
+    private KeyValueStore<String, ExceptionEvent> samples;
     private KeyValueStore<String, String> byService;
     private KeyValueStore<String, String> timers;
     private WindowStore<String, Long> eventIds;
@@ -72,6 +76,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     public void init(ProcessorContext<String, ErrorOutput> context) {
         this.context = context;
         groups = context.getStateStore(stores.groups());
+        samples = context.getStateStore(stores.samples());
         byService = context.getStateStore(stores.byService());
         timers = context.getStateStore(stores.timers());
         eventIds = context.getStateStore(stores.eventIds());
@@ -118,6 +123,17 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         passed.closed().forEach(w -> digest(after, w));
         d.alert().ifPresent(a -> emitAlert(errorAlert(after, error.event(), t, a)));
         save(after);
+        if (error.sample()) {
+            keepSample(after.fingerprint(), error.event());
+        }
+    }
+
+    /** The latest whole event by event time, scrubbed: a sample arriving late does not replace a newer one. */
+    private void keepSample(String fingerprint, ExceptionEvent event) {
+        ExceptionEvent kept = samples.get(fingerprint);
+        if (kept == null || !kept.timestamp().isAfter(event.timestamp())) {
+            samples.put(fingerprint, scrubber.scrub(event));
+        }
     }
 
     /**
@@ -177,6 +193,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
             long expiresAt = g.lastSeen() + throttle.rules().retention().toMillis();
             if (expiresAt <= now) {
                 groups.delete(g.fingerprint());
+                samples.delete(g.fingerprint());
                 byService.delete(serviceKey(g));
                 context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), now));
             } else {
@@ -214,7 +231,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private void save(ErrorGroup g) {
         ErrorGroup stored = new ErrorGroup(g.fingerprint(), scrubber.scrub(g.title()), g.service(), g.environment(), g.firstSeen(),
                 g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
-                g.sample() == null ? null : scrubber.scrub(g.sample()), g.arrivedAt());
+                g.arrivedAt());
         groups.put(g.fingerprint(), stored);
         context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(stored), g.lastSeen()));
     }
@@ -258,7 +275,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         }
         String frames = event.exception().frames().stream()
                 .filter(Frame::inApp)
-                .limit(TOP_FRAMES_IN_TEXT)
+                .limit(SampleGate.FRAMES_QUOTED)
                 .map(f -> "at " + f.className() + "." + f.method() + (f.line() != null && f.line() > 0 ? ":" + f.line() : ""))
                 .collect(Collectors.joining("\n"));
         if (!frames.isEmpty()) {

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param sweepInterval  how often windows are checked for closing
  * @param dedupeWindow   how long an event id is remembered to drop duplicates (e.g. a replayed agent spool)
  * @param retention      a group idle this long, its window closed, is dropped from state
+ * @param sampleInterval a group's sample (its latest whole event) is refreshed at most this often, in event time
  */
 public record ThrottleRules(
         int limit,
@@ -24,7 +25,8 @@ public record ThrottleRules(
         boolean wallClockSweep,
         Duration sweepInterval,
         Duration dedupeWindow,
-        Duration retention) {
+        Duration retention,
+        Duration sampleInterval) {
 
     public ThrottleRules {
         if (limit < 1) {

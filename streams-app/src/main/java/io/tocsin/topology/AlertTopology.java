@@ -5,9 +5,10 @@ import io.tocsin.errors.CapThenResetThrottle;
 import io.tocsin.errors.ErrorGroup;
 import io.tocsin.errors.ErrorOutput;
 import io.tocsin.errors.ErrorThrottleProcessor;
-import io.tocsin.errors.Fingerprint;
-import io.tocsin.errors.Fingerprinter;
+import io.tocsin.errors.FingerprintProcessor;
 import io.tocsin.errors.GroupedError;
+import io.tocsin.errors.Fingerprinter;
+import io.tocsin.errors.SampleGate;
 import io.tocsin.errors.ThrottleRules;
 import io.tocsin.heartbeat.HeartbeatMonitorProcessor;
 import io.tocsin.heartbeat.HeartbeatOutput;
@@ -69,6 +70,8 @@ import org.apache.kafka.streams.state.Stores;
 public final class AlertTopology {
 
     private static final Instant LATEST_TIMESTAMP = Instant.ofEpochMilli(Long.MAX_VALUE);
+    /** Fingerprints a task's sample gate remembers: about 100 bytes each. */
+    private static final int SAMPLE_GATE_CAPACITY = 10_000;
 
     private final AppConfig config;
     private final Topics topics;
@@ -129,6 +132,8 @@ public final class AlertTopology {
         ThrottleRules rules = config.throttle();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.groups()),
                 keys, new JsonSerde<>(ErrorGroup.class, codec)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.samples()),
+                keys, new JsonSerde<>(ExceptionEvent.class, codec)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.byService()), keys, keys));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.timers()), keys, keys));
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.ERRORS.eventIds(),
@@ -138,13 +143,11 @@ public final class AlertTopology {
         errors
                 // a failed health check is an availability signal: the down alert says why, no ERROR alerts on top
                 .filterNot((key, e) -> ExceptionEvent.PROBE_CATEGORY.equals(e.category()), Named.as("not-probe-failures"))
-                .map((key, event) -> {
-                    Fingerprint fp = fingerprinter.fingerprint(event);
-                    return KeyValue.pair(fp.id(), new GroupedError(fp.id(), fp.title(), event));
-                }, Named.as("fingerprint"))
+                .process(() -> new FingerprintProcessor(fingerprinter, new SampleGate(rules.sampleInterval().toMillis(), SAMPLE_GATE_CAPACITY)),
+                        Named.as("fingerprint"))
                 .repartition(Repartitioned.with(keys, new JsonSerde<>(GroupedError.class, codec)).withName(StoreNames.ERRORS_BY_FINGERPRINT))
                 .process(() -> new ErrorThrottleProcessor(StoreNames.ERRORS, throttle, scrubber), Named.as("error-throttle"),
-                        StoreNames.ERRORS.groups(), StoreNames.ERRORS.byService(), StoreNames.ERRORS.timers(), StoreNames.ERRORS.eventIds())
+                        StoreNames.ERRORS.all())
                 .split(Named.as("throttle-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(ErrorOutput::alert, Named.as("error-alert"))

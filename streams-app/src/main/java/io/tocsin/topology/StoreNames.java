@@ -10,7 +10,7 @@ import io.tocsin.errors.ErrorThrottleProcessor;
 public final class StoreNames {
 
     public static final ErrorThrottleProcessor.Stores ERRORS =
-            new ErrorThrottleProcessor.Stores("error-groups", "error-groups-by-service", "error-timers", "error-event-ids");
+            new ErrorThrottleProcessor.Stores("error-groups", "error-samples", "error-groups-by-service", "error-timers", "error-event-ids");
     public static final String INSTANCES = "instances";
     public static final String SILENCES = "silences";
     public static final String ALERT_STATES = "alert-states";

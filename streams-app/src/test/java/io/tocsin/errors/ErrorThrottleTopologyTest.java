@@ -272,9 +272,10 @@ class ErrorThrottleTopologyTest {
         topology.error(Events.exception("orders", "java.lang.IllegalStateException", "login failed for bob@acme.com", T0, "s1")
                 .replace("/orders/123", "/orders/123?token=s3cr3t"), T0);
 
-        assertThat(topology.errorGroups()).singleElement().satisfies(r -> assertThat(r.value())
-                .contains("\"totalCount\":1").contains("\"alertsSent\":1").contains("\"instances\":[\"orders-1\"]")
-                .contains("token=[scrubbed]").doesNotContain("s3cr3t").doesNotContain("bob@acme.com"));
+        TestRecord<String, String> group = topology.errorGroups().get(0);
+        assertThat(group.value()).contains("\"totalCount\":1").contains("\"alertsSent\":1")
+                .contains("\"instances\":[\"orders-1\"]").doesNotContain("s3cr3t").doesNotContain("bob@acme.com");
+        assertThat(topology.sample(group.key())).contains("token=[scrubbed]").doesNotContain("s3cr3t").doesNotContain("bob@acme.com");
         assertThat(topology.alerts()).singleElement().satisfies(a -> assertThat(a.text()).doesNotContain("s3cr3t").doesNotContain("bob@"));
     }
 
@@ -325,8 +326,27 @@ class ErrorThrottleTopologyTest {
 
         assertThat(topology.deadLetters()).isEmpty();
         assertThat(topology.alerts()).singleElement().satisfies(a -> assertThat(a.text()).contains("chars truncated]"));
-        assertThat(topology.errorGroups()).singleElement().satisfies(r -> assertThat(r.value())
-                .contains("49800 more frames").contains("[985 more causes truncated]").hasSizeLessThan(100_000));
+        assertThat(topology.sample(topology.errorGroups().get(0).key()))
+                .contains("49800 more frames").contains("[985 more causes truncated]").hasSizeLessThan(100_000);
+    }
+
+    @Test
+    void shouldKeepOneWholeEventPerGroupPerSampleIntervalAndQuoteTheSameInAlerts() {
+        String deep = Events.exception("orders", "java.lang.IllegalStateException", "boom", T0, "e1")
+                .replace("\"cause\":null", "\"cause\":{\"type\":\"java.sql.SQLException\",\"message\":\"timeout\",\"frames\":[]}");
+        topology.error(deep, T0);
+        topology.error(deep.replace("e1", "e2").replace(T0.toString(), T0.plusSeconds(30).toString()), T0.plusSeconds(30));
+        String fingerprint = topology.errorGroups().get(0).key();
+        String first = topology.sample(fingerprint);
+
+        topology.error(deep.replace("e1", "e3").replace(T0.toString(), T0.plusSeconds(61).toString()), T0.plusSeconds(61));
+
+        assertThat(first).contains("\"id\":\"e1\"").contains("java.sql.SQLException").contains("DispatcherServlet");
+        assertThat(topology.sample(fingerprint)).contains("\"id\":\"e3\"").contains("java.sql.SQLException");
+        // e2 travelled cut (no cause, no framework frames), yet its alert says what the whole event's alerts say
+        List<String> texts = topology.alerts().stream().map(Alert::text).toList();
+        assertThat(texts).hasSize(3).containsOnly(texts.get(0));
+        assertThat(texts.get(0)).contains("at com.acme.OrderService.find:42").contains("request: GET /orders/123");
     }
 
     /** Twelve occurrences of one error and four of another, 10 s apart, starting at {@code start}. */

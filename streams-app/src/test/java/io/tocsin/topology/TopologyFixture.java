@@ -6,6 +6,7 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
+import io.tocsin.topology.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,12 @@ public final class TopologyFixture implements AutoCloseable {
 
     public List<TestRecord<String, String>> errorGroups() {
         return driver.createOutputTopic(topics.errorGroups(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+
+    /** A group's sample event as stored for the API (JSON), or null. */
+    public String sample(String fingerprint) {
+        Object sample = driver.getKeyValueStore(StoreNames.ERRORS.samples()).get(fingerprint);
+        return sample == null ? null : new EventCodec().writeString(sample);
     }
 
     /** The keys of a key-value store (local or global) as they are now. */
