@@ -96,10 +96,12 @@ public record AppConfig(
             Duration.ZERO, "how late an occurrence may be and still land in its window");
     public static final ConfigKey<Duration> ERROR_DIGEST_MAX_DELAY = K.duration("error.digest.max-delay", Duration.ofMinutes(5),
             Duration.ZERO, "a quiet group's window closes (and digests) this long after end + grace");
-    public static final ConfigKey<Duration> ERROR_DEDUPE_WINDOW = K.duration("error.dedupe.window", Duration.ofDays(1),
-            Duration.ofMinutes(1), "how long event ids are remembered to drop duplicates");
+    public static final ConfigKey<Duration> ERROR_DEDUPE_WINDOW = K.duration("error.dedupe.window", Duration.ofHours(1),
+            Duration.ofMinutes(1), "how long (event time) every event id is remembered to drop duplicates");
     public static final ConfigKey<Duration> ERROR_SAMPLE_INTERVAL = K.duration("error.sample.interval", Duration.ofMinutes(1),
             Duration.ZERO, "a group's sample event is refreshed at most this often (event time); 0 keeps every event whole");
+    public static final ConfigKey<Duration> ERROR_GROUPS_PUBLISH_INTERVAL = K.duration("error.groups.publish-interval",
+            Duration.ofSeconds(1), Duration.ZERO, "changed groups go to tocsin.error-groups this often, once each; 0: every change at once");
     public static final ConfigKey<Duration> ERROR_GROUP_RETENTION = K.duration("error.group.retention", Duration.ofDays(7),
             Duration.ofMinutes(1), "an idle group is dropped from state after this");
     /** {@code scrub.pattern.<name>=regex}: more text to scrub from events before storing or posting. */
@@ -267,7 +269,8 @@ public record AppConfig(
                 Duration.ofSeconds(1),
                 r.get(ERROR_DEDUPE_WINDOW),
                 r.get(ERROR_GROUP_RETENTION),
-                r.get(ERROR_SAMPLE_INTERVAL));
+                r.get(ERROR_SAMPLE_INTERVAL),
+                r.get(ERROR_GROUPS_PUBLISH_INTERVAL));
     }
 
     private static List<String> scrubPatterns(Settings s) {

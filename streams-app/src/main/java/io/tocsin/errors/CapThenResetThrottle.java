@@ -49,11 +49,11 @@ public final class CapThenResetThrottle {
         }
         switch (place(current, previous, t)) {
             case CURRENT -> {
-                Counted c = count(current, count, t);
+                Counted c = count(current, count, t, error.event().id());
                 return decision(g.withWindows(c.window(), previous), c, closed);
             }
             case PREVIOUS -> {
-                Counted c = count(previous, count, t);
+                Counted c = count(previous, count, t, error.event().id());
                 return decision(g.withWindows(current, c.window()), c, closed);
             }
             default -> {
@@ -97,9 +97,9 @@ public final class CapThenResetThrottle {
     private record Counted(ErrorWindow window, Optional<AlertedOccurrence> alert) {
     }
 
-    private Counted count(ErrorWindow w, long occurrences, long t) {
+    private Counted count(ErrorWindow w, long occurrences, long t, String eventId) {
         if (w.count() < rules.limit()) {
-            ErrorWindow after = w.alerted(occurrences, t);
+            ErrorWindow after = w.alerted(occurrences, t, eventId);
             return new Counted(after, Optional.of(new AlertedOccurrence(after, (int) Math.min(after.count(), rules.limit()))));
         }
         return new Counted(w.suppressed(occurrences, t), Optional.empty());

@@ -76,6 +76,11 @@ public record ErrorGroup(
         return now - arrivedAt >= quietMs;
     }
 
+    /** Whether the event alerted in a window still kept (so it is a duplicate, however old). */
+    boolean alertedOn(String eventId) {
+        return current != null && current.alertedOn(eventId) || previous != null && previous.alertedOn(eventId);
+    }
+
     /** Occurrences in the current window, 0 when it has closed. */
     public long windowCount() {
         return current == null || current.closed() ? 0 : current.count();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -51,6 +52,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
 
     private static final String CLOSE = "close/";
     private static final String EXPIRE = "expire/";
+    private static final String PUBLISH = "publish/";
 
     private final Stores stores;
     private final CapThenResetThrottle throttle;
@@ -83,6 +85,9 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         duplicates = Counters.counter(context, "duplicate-events");
         late = Counters.counter(context, "late-events");
         ThrottleRules rules = throttle.rules();
+        if (!rules.publishInterval().isZero()) {
+            context.schedule(rules.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publishChanged());
+        }
         if (rules.wallClockSweep()) {
             context.schedule(rules.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
                 if (!catchingUp(now)) {
@@ -100,12 +105,12 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         }
         long t = record.timestamp();
         noteArrival(record);
-        if (isDuplicate(error.event().id(), t)) {
+        ErrorGroup before = groups.get(record.key());
+        if (before != null && before.alertedOn(error.event().id()) || isDuplicate(error.event().id(), t)) {
             duplicates.record();
             return;
         }
         rememberEvent(error.event().id(), t);
-        ErrorGroup before = groups.get(record.key());
         CapThenResetThrottle.Decision d = throttle.apply(before, error, t);
         // the group's own clock closes what it has passed, whatever other groups or the wall clock say
         CapThenResetThrottle.Decision passed = throttle.closeDue(d.group(), t);
@@ -233,7 +238,34 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
                 g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
                 g.arrivedAt());
         groups.put(g.fingerprint(), stored);
-        context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(stored), g.lastSeen()));
+        if (throttle.rules().publishInterval().isZero()) {
+            publish(stored);
+        } else {
+            timers.put(PUBLISH + g.fingerprint(), g.fingerprint());
+        }
+    }
+
+    /**
+     * Publishes each group changed since the last time once, as it is now: a hot group costs one record on
+     * {@code tocsin.error-groups} per interval, not one per occurrence. The marks are state (in the timers store), so
+     * a change committed before a crash is still published after it.
+     */
+    private void publishChanged() {
+        List<KeyValue<String, String>> changed = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.prefixScan(PUBLISH, new StringSerializer())) {
+            it.forEachRemaining(changed::add);
+        }
+        for (KeyValue<String, String> mark : changed) {
+            timers.delete(mark.key);
+            ErrorGroup g = groups.get(mark.value);
+            if (g != null) {
+                publish(g);
+            }
+        }
+    }
+
+    private void publish(ErrorGroup g) {
+        context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(g), g.lastSeen()));
     }
 
     private void emitAlert(Alert alert) {

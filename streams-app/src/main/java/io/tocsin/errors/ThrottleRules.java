@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param dedupeWindow   how long an event id is remembered to drop duplicates (e.g. a replayed agent spool)
  * @param retention      a group idle this long, its window closed, is dropped from state
  * @param sampleInterval a group's sample (its latest whole event) is refreshed at most this often, in event time
+ * @param publishInterval changed groups are published this often (wall clock), each once however often it changed;
+ *                       zero publishes every change at once
  */
 public record ThrottleRules(
         int limit,
@@ -26,7 +28,8 @@ public record ThrottleRules(
         Duration sweepInterval,
         Duration dedupeWindow,
         Duration retention,
-        Duration sampleInterval) {
+        Duration sampleInterval,
+        Duration publishInterval) {
 
     public ThrottleRules {
         if (limit < 1) {

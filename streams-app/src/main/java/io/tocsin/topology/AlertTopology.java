@@ -130,12 +130,14 @@ public final class AlertTopology {
 
     private void errorBranch(StreamsBuilder builder, KStream<String, ExceptionEvent> errors) {
         ThrottleRules rules = config.throttle();
+        // cached: a hot group is written to its changelog once per commit, not once per occurrence
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.groups()),
-                keys, new JsonSerde<>(ErrorGroup.class, codec)));
+                keys, new JsonSerde<>(ErrorGroup.class, codec)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.samples()),
                 keys, new JsonSerde<>(ExceptionEvent.class, codec)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.byService()), keys, keys));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.timers()), keys, keys));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ERRORS.timers()), keys, keys)
+                .withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.ERRORS.eventIds(),
                 rules.dedupeWindow(), Duration.ofMillis(1), false), keys, Serdes.Long()));
         Fingerprinter fingerprinter = new Fingerprinter();

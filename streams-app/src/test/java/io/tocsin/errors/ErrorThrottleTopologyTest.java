@@ -257,6 +257,38 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
+    void shouldNeverAlertTwiceForAnEventResentLongAfterTheIdsWindowPassed() {
+        try (TopologyFixture t = new TopologyFixture(Map.of("error.alert.window", "1h", "error.dedupe.window", "1m"))) {
+            t.error(Events.exception("orders", "X", "m", T0, "first"), T0);
+            t.error(Events.exception("billing", "Y", "m", T0.plusSeconds(1800), "other"), T0.plusSeconds(1800)); // time moves on
+            t.alerts();
+
+            t.error(Events.exception("orders", "X", "m", T0, "first"), T0.plusSeconds(1801)); // the agent resends it
+
+            assertThat(t.alerts()).isEmpty();
+            assertThat(t.errorGroups()).filteredOn(r -> r.value().contains("\"service\":\"orders\""))
+                    .allSatisfy(r -> assertThat(r.value()).contains("\"totalCount\":1"));
+        }
+    }
+
+    @Test
+    void shouldPublishAGroupThatChangedManyTimesOncePerInterval() {
+        try (TopologyFixture t = new TopologyFixture(Map.of("error.groups.publish-interval", "1s"))) {
+            for (int i = 0; i < 50; i++) {
+                t.error(Events.exception("orders", "X", "m", T0.plusMillis(i), "e" + i), T0.plusMillis(i));
+            }
+            t.error(Events.exception("billing", "Y", "m", T0, "b"), T0);
+            assertThat(t.errorGroups()).isEmpty();
+
+            t.advanceWallClock(Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+            assertThat(t.errorGroups()).hasSize(2).anySatisfy(r -> assertThat(r.value()).contains("\"totalCount\":50"));
+            t.advanceWallClock(Duration.ofSeconds(1), Duration.ofSeconds(1));
+            assertThat(t.errorGroups()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldAddUpCountsWithAtMostOneAlertPerEvent() {
         String storm = Events.exception("orders", "java.lang.IllegalStateException", "m", T0, "agg-1");
         topology.error(Events.withCount(storm, 3), T0); // occurrences 1..3: alerts as 3

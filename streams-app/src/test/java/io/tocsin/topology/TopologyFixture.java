@@ -43,7 +43,7 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(Map<String, String> settings, InputReadiness readiness) {
-        AppConfig config = AppConfig.fromMap(settings);
+        AppConfig config = AppConfig.fromMap(publishingAtOnceUnlessSet(settings));
         topics = new Topics(config.topicPrefix());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tocsin-test");
@@ -58,6 +58,13 @@ public final class TopologyFixture implements AutoCloseable {
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
         silences = driver.createInputTopic(topics.silences(), new StringSerializer(), new StringSerializer());
+    }
+
+    /** Group changes are published at once unless a test sets the interval: most read the topic right after an event. */
+    private static Map<String, String> publishingAtOnceUnlessSet(Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putIfAbsent(AppConfig.ERROR_GROUPS_PUBLISH_INTERVAL.name(), "0s");
+        return all;
     }
 
     public void error(String json, Instant recordTime) {
