@@ -1,26 +1,59 @@
 package io.tocsin.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.config.AppConfig;
+import io.tocsin.config.KafkaClients;
+import io.tocsin.errors.Fingerprinter;
+import io.tocsin.model.Alert;
+import io.tocsin.model.EventCodec;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.InvalidEventException;
+import io.tocsin.model.Topics;
+import io.tocsin.topology.StoreNames;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** What the embedded-broker benchmarks share: the machine's state, the heap, end offsets, temporary directories. */
+/**
+ * What the embedded-broker benchmarks share: the machine's state, the heap, end offsets, temporary directories; the
+ * app's configuration, the realistic pre-load, the plain-consumer ceiling, the app group's catch-up and what the app
+ * wrote (alerts, error groups).
+ */
 final class BenchSupport {
 
     private static final List<Path> TEMP_DIRS = new ArrayList<>();
@@ -143,6 +176,329 @@ final class BenchSupport {
         Map<TopicPartition, OffsetSpec> request = parts.stream().collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
         return admin.listOffsets(request).all().get().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    // ---------------------------------------------------------------------------------------------------- the app
+
+    /** An app on {@code broker} with a state directory of its own and its HTTP API on a free loopback port. */
+    static AppConfig appConfig(EmbeddedKafkaBroker broker, String applicationId, int partitions, int threads,
+                               Map<String, String> overrides) throws IOException {
+        Map<String, String> m = new HashMap<>();
+        m.put("bootstrap.servers", broker.bootstrapServers());
+        m.put("topic.partitions", String.valueOf(partitions));
+        m.put("stream.threads", String.valueOf(threads));
+        m.put("application.id", applicationId);
+        m.put("state.dir", tempDir("tocsin-bench-state-").toString());
+        m.put("http.port", "0");
+        m.put("http.bind", "127.0.0.1");
+        m.putAll(overrides);
+        return AppConfig.fromMap(m);
+    }
+
+    /** App configuration from {@code -Dbench.app.KEY=VALUE} system properties, e.g. {@code -Dbench.app.kafka.commit.interval.ms=1000}. */
+    static Map<String, String> appOverrides() {
+        Map<String, String> m = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.app."))
+                .forEach(k -> m.put(k.substring("bench.app.".length()), System.getProperty(k)));
+        return m;
+    }
+
+    /** A fresh application id, so no state or committed offset of an earlier phase or run is reused. */
+    static String freshId(String prefix) {
+        return prefix + "-" + Long.toHexString(System.currentTimeMillis());
+    }
+
+    // ---------------------------------------------------------------------------------------------------- pre-load
+
+    /** What was pre-loaded: sizes, shape, and how many events each fingerprint got (what the app must count). */
+    record Preload(long events, long bytes, long minBytes, long maxBytes, double framesPerEvent, double framesPerException,
+                   double exceptionsPerEvent, Map<String, Long> perFingerprint, double seconds) {
+        double meanBytes() {
+            return (double) bytes / events;
+        }
+
+        /** ERROR alerts a cap of {@code limit} per fingerprint allows, with every event in one window. */
+        long expectedAlerts(int limit) {
+            return perFingerprint.values().stream().mapToLong(n -> Math.min(n, limit)).sum();
+        }
+    }
+
+    /**
+     * {@code events} realistic exception events ({@link RealisticErrors}, seed 42) of {@code groups} fingerprints on
+     * {@code tocsin.errors}, the fingerprints checked with the app's own {@link Fingerprinter} before sending.
+     */
+    static Preload preload(AppConfig config, Topics topics, int events, int groups) {
+        Properties p = KafkaClients.producer(config);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        EventCodec codec = new EventCodec();
+        Fingerprinter fingerprinter = new Fingerprinter();
+        RealisticErrors generator = new RealisticErrors(groups, 42);
+        Map<String, Long> perFingerprint = new HashMap<>();
+        AtomicLong failed = new AtomicLong();
+        long bytes = 0;
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        long frames = 0;
+        long exceptions = 0;
+        long t0 = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+            for (int i = 0; i < events; i++) {
+                ExceptionEvent e = generator.next(i);
+                perFingerprint.merge(fingerprinter.fingerprint(e).id(), 1L, Long::sum);
+                for (ExceptionInfo x = e.exception(); x != null; x = x.cause()) {
+                    frames += x.frames().size();
+                    exceptions++;
+                }
+                byte[] value = codec.write(e);
+                long size = value.length + e.key().getBytes(StandardCharsets.UTF_8).length;
+                bytes += size;
+                min = Math.min(min, size);
+                max = Math.max(max, size);
+                producer.send(new ProducerRecord<>(topics.errors(), e.key(), value), (md, ex) -> {
+                    if (ex != null) {
+                        failed.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " sends failed");
+        }
+        if (perFingerprint.size() != groups) {
+            throw new IllegalStateException("the generator made " + perFingerprint.size() + " fingerprints, not " + groups);
+        }
+        Preload preload = new Preload(events, bytes, min, max, (double) frames / events, (double) frames / exceptions,
+                (double) exceptions / events, perFingerprint, seconds);
+        System.out.printf("pre-load: %,d events (%,d fingerprints) in %.1f s; record (key + value) mean %,.0f B, min %,d, max %,d; "
+                        + "%.1f exceptions and %.1f frames per event (%.1f per exception)%n", events, perFingerprint.size(), seconds,
+                preload.meanBytes(), min, max, preload.exceptionsPerEvent(), preload.framesPerEvent(), preload.framesPerException());
+        return preload;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- ceiling
+
+    private static final Duration CEILING_CAP = Duration.ofMinutes(8);
+
+    /** One ceiling pass; CPU in nanoseconds: the consumer's thread, and the whole process (the broker's fetches included). */
+    record Pass(long records, long bytes, double seconds, long threadCpu, long processCpu) {
+        double rate() {
+            return records / seconds;
+        }
+
+        double megabytesPerSecond() {
+            return bytes / 1e6 / seconds;
+        }
+
+        double processCpuMicrosPerRecord() {
+            return processCpu / 1e3 / records;
+        }
+    }
+
+    /** A plain consumer, one thread, reading the whole topic from the start and parsing every value. */
+    static Pass ceiling(AppConfig config, Topics topics, long expected, String name) {
+        EventCodec codec = new EventCodec();
+        long records = 0;
+        long bytes = 0;
+        long frames = 0;
+        long t0;
+        long cpu0;
+        long processCpu0;
+        try (KafkaConsumer<String, byte[]> consumer = rawConsumer(config)) {
+            Map<TopicPartition, Long> end = assignFromStart(consumer, topics.errors());
+            long deadline = System.nanoTime() + CEILING_CAP.toNanos();
+            cpu0 = threadCpu(Thread.currentThread());
+            processCpu0 = processCpu();
+            t0 = System.nanoTime();
+            while (behind(consumer, end) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    try {
+                        frames += codec.parseException(r.value()).exception().frames().size();
+                    } catch (InvalidEventException e) {
+                        throw new IllegalStateException("a pre-loaded event does not parse", e);
+                    }
+                    records++;
+                    bytes += r.serializedKeySize() + r.serializedValueSize();
+                }
+            }
+        }
+        Pass pass = new Pass(records, bytes, (System.nanoTime() - t0) / 1e9, threadCpu(Thread.currentThread()) - cpu0,
+                processCpu() - processCpu0);
+        if (records != expected) {
+            throw new IllegalStateException(name + " read " + records + " records, not " + expected);
+        }
+        System.out.printf("%s: %,d records in %.2f s = %,.0f records/s, %.1f MB/s (%,d top-level frames parsed); CPU per record: "
+                        + "%.0f µs on the consumer thread, %.0f µs in the whole process; load average %s%n",
+                name, records, pass.seconds(), pass.rate(), pass.megabytesPerSecond(), frames, pass.threadCpu() / 1e3 / records,
+                pass.processCpuMicrosPerRecord(), load());
+        return pass;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- reading topics
+
+    /** A consumer without a group that reads records as the app's readers see them (read_committed). */
+    static KafkaConsumer<String, byte[]> rawConsumer(AppConfig config) {
+        return new KafkaConsumer<>(KafkaClients.replayConsumer(config), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Assigns every partition of {@code topic} from its start; returns their end offsets now, where a read of it all stops. */
+    static Map<TopicPartition, Long> assignFromStart(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return consumer.endOffsets(parts);
+    }
+
+    static boolean behind(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue());
+    }
+
+    /** Every alert on the alerts topic up to its current end (read_committed). */
+    static List<Alert> alerts(AppConfig config, Topics topics) throws InvalidEventException {
+        EventCodec codec = new EventCodec();
+        List<Alert> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = rawConsumer(config)) {
+            Map<TopicPartition, Long> end = assignFromStart(consumer, topics.alerts());
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (behind(consumer, end) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    out.add(codec.parseAlert(r.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {groups, sum of totalCount, groups whose count differs from what was sent}, from the app's HTTP API. */
+    static long[] errorGroups(int port, Map<String, Long> sent) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/error-groups?limit=10000")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/api/error-groups answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode groups = new EventCodec().mapper().readTree(response.body());
+        long sum = 0;
+        long mismatched = 0;
+        for (JsonNode g : groups) {
+            long count = g.get("totalCount").asLong();
+            sum += count;
+            if (count != sent.getOrDefault(g.get("fingerprint").asText(), -1L)) {
+                mismatched++;
+            }
+        }
+        return new long[] {groups.size(), sum, mismatched};
+    }
+
+    // ---------------------------------------------------------------------------------------------------- catch-up
+
+    /**
+     * Whether an app's group has caught up: committed offsets at the end of every partition of its input topics
+     * ({@code tocsin.errors}, {@code tocsin.heartbeats}, ends taken when this is made) and then of every repartition
+     * topic of the app. Under exactly-once the last offset of a repartition partition is usually the commit marker of
+     * the transaction that wrote it, so one short of the end counts as caught up once a read_committed read from
+     * there finds no record.
+     */
+    static final class GroupCatchUp implements AutoCloseable {
+
+        /** One look: input records committed, whether the input is committed to its end, and whether everything is. */
+        record Progress(long inputCommitted, boolean inputDone, boolean done) {
+        }
+
+        private final Admin admin;
+        private final MarkerProbe markers;
+        private final String applicationId;
+        private final List<TopicPartition> input;
+        private final Map<TopicPartition, Long> inputEnd;
+
+        GroupCatchUp(AppConfig config, Topics topics) throws Exception {
+            this.admin = Admin.create(KafkaClients.common(config));
+            this.markers = new MarkerProbe(config);
+            this.applicationId = config.applicationId();
+            this.input = partitionsOf(admin, List.of(topics.errors(), topics.heartbeats()));
+            this.inputEnd = endOffsets(admin, input);
+        }
+
+        Progress poll() throws Exception {
+            // committed offsets first, then end offsets: once the input is committed to its end, EOS has committed
+            // everything written for it, so the repartition ends read afterwards are final
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                    .partitionsToOffsetAndMetadata().get();
+            long inputCommitted = input.stream().mapToLong(tp -> offset(committed, tp)).sum();
+            boolean inputDone = input.stream().allMatch(tp -> offset(committed, tp) >= inputEnd.get(tp));
+            return new Progress(inputCommitted, inputDone, inputDone && repartitionCaughtUp(committed));
+        }
+
+        private boolean repartitionCaughtUp(Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
+            String byFingerprint = StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT);
+            List<TopicPartition> repartition = partitionsOf(admin, admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).toList());
+            Map<TopicPartition, Long> ends = endOffsets(admin, repartition);
+            return repartition.stream().anyMatch(tp -> tp.topic().equals(byFingerprint))
+                    && repartition.stream().allMatch(tp -> markers.caughtUp(tp, offset(committed, tp), ends.get(tp)));
+        }
+
+        private static long offset(Map<TopicPartition, OffsetAndMetadata> committed, TopicPartition tp) {
+            OffsetAndMetadata o = committed.get(tp);
+            return o == null ? 0 : o.offset();
+        }
+
+        @Override
+        public void close() {
+            markers.close();
+            admin.close();
+        }
+    }
+
+    /**
+     * Tells a commit marker from a record: under exactly-once a partition the app wrote in transactions ends with the
+     * marker of the last one, which a consumer never sees, so a committed offset one short of the end is caught up when
+     * a read_committed read from there returns no record.
+     */
+    private static final class MarkerProbe implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Map<TopicPartition, Long> markerAt = new HashMap<>();
+
+        MarkerProbe(AppConfig config) {
+            this.consumer = rawConsumer(config);
+        }
+
+        boolean caughtUp(TopicPartition tp, long committed, long end) {
+            if (committed >= end) {
+                return true;
+            }
+            return committed == end - 1 && isMarker(tp, committed, end);
+        }
+
+        private boolean isMarker(TopicPartition tp, long offset, long end) {
+            if (markerAt.getOrDefault(tp, -1L) == offset) {
+                return true;
+            }
+            consumer.assign(List.of(tp));
+            consumer.seek(tp, offset);
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.offset() == offset) {
+                        return false;
+                    }
+                }
+            }
+            boolean marker = consumer.position(tp) >= end;
+            if (marker) {
+                markerAt.put(tp, offset);
+            }
+            return marker;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 
     static void deleteQuietly(Path dir) {

@@ -70,7 +70,12 @@ final class RealisticErrors {
 
     /** Occurrence {@code i}: the first {@code groups} occurrences are each bug once, then bugs uniformly at random. */
     ExceptionEvent next(int i) {
-        Bug bug = i < bugs.size() ? bugs.get(i) : bugs.get(random.nextInt(bugs.size()));
+        return of(i < bugs.size() ? i : random.nextInt(bugs.size()));
+    }
+
+    /** An occurrence of bug {@code group} (0 to groups - 1), with fresh ids, stamped now. */
+    ExceptionEvent of(int group) {
+        Bug bug = bugs.get(group);
         Map<String, String> ids = ids();
         ExceptionInfo info = null;
         for (int k = bug.chain().size() - 1; k >= 0; k--) {

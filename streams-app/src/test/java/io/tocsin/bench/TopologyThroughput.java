@@ -1,50 +1,29 @@
 package io.tocsin.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tocsin.app.TocsinApp;
+import io.tocsin.bench.BenchSupport.GroupCatchUp;
+import io.tocsin.bench.BenchSupport.Pass;
+import io.tocsin.bench.BenchSupport.Preload;
 import io.tocsin.app.TopicProvisioner;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
-import io.tocsin.config.KafkaClients;
 import io.tocsin.errors.Fingerprinter;
 import io.tocsin.model.EventCodec;
-import io.tocsin.model.ExceptionEvent;
-import io.tocsin.model.ExceptionInfo;
-import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
-import io.tocsin.topology.StoreNames;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -112,29 +91,6 @@ public final class TopologyThroughput {
             "org.apache.kafka.streams.processor.internals.RepartitionTopics.setup",
             "jdk.internal.misc.Unsafe.park");
 
-    /** What was pre-loaded. */
-    private record Preload(long events, long bytes, long minBytes, long maxBytes, double framesPerEvent, double framesPerException,
-                           double exceptionsPerEvent, Map<String, Long> perFingerprint, double seconds) {
-        double meanBytes() {
-            return (double) bytes / events;
-        }
-    }
-
-    /** One ceiling pass; CPU in nanoseconds: the consumer's thread, and the whole process (the broker's fetches included). */
-    private record Pass(long records, long bytes, double seconds, long threadCpu, long processCpu) {
-        double rate() {
-            return records / seconds;
-        }
-
-        double megabytesPerSecond() {
-            return bytes / 1e6 / seconds;
-        }
-
-        double processCpuMicrosPerRecord() {
-            return processCpu / 1e3 / records;
-        }
-    }
-
     /**
      * The app's catch-up; times in seconds from {@code TocsinApp.start}, null when not reached within the cap. CPU in
      * nanoseconds from RUNNING to caught up: the stream threads', and the whole process's less the stack sampler's.
@@ -166,150 +122,27 @@ public final class TopologyThroughput {
         System.out.printf("topology throughput: %,d events, %d partitions, %d stream threads; %d cores, max heap %d MiB, Java %s, "
                         + "pid %d, load average %s%n", events, partitions, threads, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), ProcessHandle.current().pid(), BenchSupport.load());
-        if (!appOverrides().isEmpty()) {
-            System.out.println("app configuration overrides: " + appOverrides());
+        if (!BenchSupport.appOverrides().isEmpty()) {
+            System.out.println("app configuration overrides: " + BenchSupport.appOverrides());
         }
         boolean ok;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) { // a temporary data dir, removed on close
-            AppConfig topicsConfig = config(broker, "bench-topics", partitions, threads, Map.of());
+            AppConfig topicsConfig = BenchSupport.appConfig(broker, "bench-topics", partitions, threads, Map.of());
             TopicProvisioner.ensure(topicsConfig);
             Topics topics = new Topics(topicsConfig.topicPrefix());
 
-            Preload preload = preload(topicsConfig, topics, events);
+            Preload preload = BenchSupport.preload(topicsConfig, topics, events, GROUPS);
             List<Pass> before = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                before.add(ceiling(topicsConfig, topics, events, "ceiling pass " + (i + 1) + (i == 0 ? " (warm-up)" : "")));
+                before.add(BenchSupport.ceiling(topicsConfig, topics, events, "ceiling pass " + (i + 1) + (i == 0 ? " (warm-up)" : "")));
             }
             CatchUp app = topology(broker, topics, events, partitions, threads, preload, dumps);
-            Pass after = ceiling(topicsConfig, topics, events, "ceiling pass 3 (after the app)");
+            Pass after = BenchSupport.ceiling(topicsConfig, topics, events, "ceiling pass 3 (after the app)");
             ok = app.done() != null && app.groups() == GROUPS && app.countSum() == events && app.mismatched() == 0;
             printSummary(events, partitions, threads, preload, before, after, app, ok);
         }
         BenchSupport.deleteTempDirs();
         System.exit(ok ? 0 : 1); // stray non-daemon client threads must not keep the benchmark alive
-    }
-
-    private static AppConfig config(EmbeddedKafkaBroker broker, String applicationId, int partitions, int threads,
-                                    Map<String, String> overrides) throws Exception {
-        Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", broker.bootstrapServers());
-        m.put("topic.partitions", String.valueOf(partitions));
-        m.put("stream.threads", String.valueOf(threads));
-        m.put("application.id", applicationId);
-        m.put("state.dir", BenchSupport.tempDir("tocsin-bench-state-").toString());
-        m.put("http.port", "0");
-        m.put("http.bind", "127.0.0.1");
-        m.putAll(overrides);
-        return AppConfig.fromMap(m);
-    }
-
-    /** App configuration from {@code -Dbench.app.KEY=VALUE} system properties, e.g. {@code -Dbench.app.kafka.commit.interval.ms=1000}. */
-    private static Map<String, String> appOverrides() {
-        Map<String, String> m = new TreeMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.app."))
-                .forEach(k -> m.put(k.substring("bench.app.".length()), System.getProperty(k)));
-        return m;
-    }
-
-    // ---------------------------------------------------------------------------------------------------- pre-load
-
-    private static Preload preload(AppConfig config, Topics topics, int events) {
-        Properties p = KafkaClients.producer(config);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        EventCodec codec = new EventCodec();
-        Fingerprinter fingerprinter = new Fingerprinter();
-        RealisticErrors generator = new RealisticErrors(GROUPS, 42);
-        Map<String, Long> perFingerprint = new HashMap<>();
-        AtomicLong failed = new AtomicLong();
-        long bytes = 0;
-        long min = Long.MAX_VALUE;
-        long max = 0;
-        long frames = 0;
-        long exceptions = 0;
-        long t0 = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-            for (int i = 0; i < events; i++) {
-                ExceptionEvent e = generator.next(i);
-                perFingerprint.merge(fingerprinter.fingerprint(e).id(), 1L, Long::sum);
-                for (ExceptionInfo x = e.exception(); x != null; x = x.cause()) {
-                    frames += x.frames().size();
-                    exceptions++;
-                }
-                byte[] value = codec.write(e);
-                long size = value.length + e.key().getBytes(StandardCharsets.UTF_8).length;
-                bytes += size;
-                min = Math.min(min, size);
-                max = Math.max(max, size);
-                producer.send(new ProducerRecord<>(topics.errors(), e.key(), value), (md, ex) -> {
-                    if (ex != null) {
-                        failed.incrementAndGet();
-                    }
-                });
-            }
-            producer.flush();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " sends failed");
-        }
-        if (perFingerprint.size() != GROUPS) {
-            throw new IllegalStateException("the generator made " + perFingerprint.size() + " fingerprints, not " + GROUPS);
-        }
-        Preload preload = new Preload(events, bytes, min, max, (double) frames / events, (double) frames / exceptions,
-                (double) exceptions / events, perFingerprint, seconds);
-        System.out.printf("pre-load: %,d events (%,d fingerprints) in %.1f s; record (key + value) mean %,.0f B, min %,d, max %,d; "
-                        + "%.1f exceptions and %.1f frames per event (%.1f per exception)%n", events, perFingerprint.size(), seconds,
-                preload.meanBytes(), min, max, preload.exceptionsPerEvent(), preload.framesPerEvent(), preload.framesPerException());
-        return preload;
-    }
-
-    // ---------------------------------------------------------------------------------------------------- ceiling
-
-    /** A plain consumer, one thread, reading the whole topic from the start and parsing every value. */
-    private static Pass ceiling(AppConfig config, Topics topics, long expected, String name) {
-        EventCodec codec = new EventCodec();
-        long records = 0;
-        long bytes = 0;
-        long frames = 0;
-        long t0;
-        long cpu0;
-        long processCpu0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.replayConsumer(config),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topics.errors()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long deadline = System.nanoTime() + CAP.toNanos();
-            cpu0 = BenchSupport.threadCpu(Thread.currentThread());
-            processCpu0 = BenchSupport.processCpu();
-            t0 = System.nanoTime();
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                        frames += codec.parseException(r.value()).exception().frames().size();
-                    } catch (InvalidEventException e) {
-                        throw new IllegalStateException("a pre-loaded event does not parse", e);
-                    }
-                    records++;
-                    bytes += r.serializedKeySize() + r.serializedValueSize();
-                }
-            }
-        }
-        Pass pass = new Pass(records, bytes, (System.nanoTime() - t0) / 1e9, BenchSupport.threadCpu(Thread.currentThread()) - cpu0,
-                BenchSupport.processCpu() - processCpu0);
-        if (records != expected) {
-            throw new IllegalStateException(name + " read " + records + " records, not " + expected);
-        }
-        System.out.printf("%s: %,d records in %.2f s = %,.0f records/s, %.1f MB/s (%,d top-level frames parsed); CPU per record: "
-                        + "%.0f µs on the consumer thread, %.0f µs in the whole process; load average %s%n",
-                name, records, pass.seconds(), pass.rate(), pass.megabytesPerSecond(), frames, pass.threadCpu() / 1e3 / records,
-                pass.processCpuMicrosPerRecord(), BenchSupport.load());
-        return pass;
     }
 
     // ---------------------------------------------------------------------------------------------------- topology
@@ -327,12 +160,9 @@ public final class TopologyThroughput {
 
     private static CatchUp topology(EmbeddedKafkaBroker broker, Topics topics, int events, int partitions, int threads, Preload preload,
                                     int dumps) throws Exception {
-        String applicationId = "bench-topology-" + Long.toHexString(System.currentTimeMillis());
-        AppConfig config = config(broker, applicationId, partitions, threads, appOverrides());
-        try (Admin admin = Admin.create(KafkaClients.common(config));
-             MarkerProbe markers = new MarkerProbe(config)) {
-            List<TopicPartition> input = BenchSupport.partitionsOf(admin, List.of(topics.errors(), topics.heartbeats()));
-            Map<TopicPartition, Long> inputEnd = BenchSupport.endOffsets(admin, input);
+        String applicationId = BenchSupport.freshId("bench-topology");
+        AppConfig config = BenchSupport.appConfig(broker, applicationId, partitions, threads, BenchSupport.appOverrides());
+        try (GroupCatchUp catchUp = new GroupCatchUp(config, topics)) {
             BenchSupport.gc();
             long heapBefore = BenchSupport.usedHeap();
             long rssBefore = BenchSupport.rss();
@@ -362,22 +192,19 @@ public final class TopologyThroughput {
                         lastDump = System.nanoTime();
                         dumpsTaken.add(Dump.take(s, streamThreads));
                     }
-                    // committed offsets first, then end offsets: once the input is committed to its end, EOS has
-                    // committed everything written for it, so the repartition ends read afterwards are final
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                            .partitionsToOffsetAndMetadata().get();
-                    inputCommitted = input.stream().mapToLong(tp -> offset(committed, tp)).sum();
+                    GroupCatchUp.Progress progress = catchUp.poll();
+                    inputCommitted = progress.inputCommitted();
                     if (firstCommit == null && inputCommitted > 0) {
                         firstCommit = s;
                     }
                     if (half == null && running != null && inputCommitted >= events / 2) {
                         half = Mark.now(s, inputCommitted, streamThreads, sampler);
                     }
-                    if (input.stream().allMatch(tp -> offset(committed, tp) >= inputEnd.get(tp))) {
+                    if (progress.inputDone()) {
                         inputDone = inputDone == null ? s : inputDone;
-                        if (repartitionCaughtUp(admin, markers, applicationId, committed)) {
-                            done = Mark.now(s, inputCommitted, streamThreads, sampler);
-                        }
+                    }
+                    if (progress.done()) {
+                        done = Mark.now(s, inputCommitted, streamThreads, sampler);
                     }
                     if (System.nanoTime() - lastLine > 10_000_000_000L) {
                         lastLine = System.nanoTime();
@@ -390,7 +217,7 @@ public final class TopologyThroughput {
                 String load = BenchSupport.load();
                 BenchSupport.gc();
                 long heapEndAfterGc = BenchSupport.usedHeap();
-                long[] check = errorGroups(app.httpPort(), preload.perFingerprint());
+                long[] check = BenchSupport.errorGroups(app.httpPort(), preload.perFingerprint());
                 boolean measured = running != null && done != null;
                 System.out.printf("topology: RUNNING at %s s, first input offsets committed at %s s, input caught up at %s s, "
                                 + "all caught up (input and repartition) at %s s%n", seconds(running == null ? null : running.at()),
@@ -414,17 +241,6 @@ public final class TopologyThroughput {
                 app.close();
             }
         }
-    }
-
-    /** Whether the group has committed offsets at the end of every partition of the app's repartition topics. */
-    private static boolean repartitionCaughtUp(Admin admin, MarkerProbe markers, String applicationId,
-                                               Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
-        String byFingerprint = StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT);
-        List<TopicPartition> repartition = BenchSupport.partitionsOf(admin, admin.listTopics().names().get().stream()
-                .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).toList());
-        Map<TopicPartition, Long> ends = BenchSupport.endOffsets(admin, repartition);
-        return repartition.stream().anyMatch(tp -> tp.topic().equals(byFingerprint))
-                && repartition.stream().allMatch(tp -> markers.caughtUp(tp, offset(committed, tp), ends.get(tp)));
     }
 
     /** Where the process's CPU went from RUNNING to caught up: Java threads by kind, and the JVM's own (JIT, GC). */
@@ -460,81 +276,8 @@ public final class TopologyThroughput {
         return t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-");
     }
 
-    private static long offset(Map<TopicPartition, OffsetAndMetadata> committed, TopicPartition tp) {
-        OffsetAndMetadata o = committed.get(tp);
-        return o == null ? 0 : o.offset();
-    }
-
     private static String seconds(Double s) {
         return s == null ? "-" : String.format("%.2f", s);
-    }
-
-    /** {groups, sum of totalCount, groups whose count differs from what was sent}, from the app's HTTP API. */
-    private static long[] errorGroups(int port, Map<String, Long> sent) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/error-groups?limit=10000")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("/api/error-groups answered " + response.statusCode() + ": " + response.body());
-        }
-        JsonNode groups = new EventCodec().mapper().readTree(response.body());
-        long sum = 0;
-        long mismatched = 0;
-        for (JsonNode g : groups) {
-            long count = g.get("totalCount").asLong();
-            sum += count;
-            if (count != sent.getOrDefault(g.get("fingerprint").asText(), -1L)) {
-                mismatched++;
-            }
-        }
-        return new long[] {groups.size(), sum, mismatched};
-    }
-
-    /**
-     * Tells a commit marker from a record: under exactly-once a partition the app wrote in transactions ends with the
-     * marker of the last one, which a consumer never sees, so a committed offset one short of the end is caught up when
-     * a read_committed read from there returns no record.
-     */
-    private static final class MarkerProbe implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Map<TopicPartition, Long> markerAt = new HashMap<>();
-
-        MarkerProbe(AppConfig config) {
-            this.consumer = new KafkaConsumer<>(KafkaClients.replayConsumer(config), new StringDeserializer(), new ByteArrayDeserializer());
-        }
-
-        boolean caughtUp(TopicPartition tp, long committed, long end) {
-            if (committed >= end) {
-                return true;
-            }
-            return committed == end - 1 && isMarker(tp, committed, end);
-        }
-
-        private boolean isMarker(TopicPartition tp, long offset, long end) {
-            if (markerAt.getOrDefault(tp, -1L) == offset) {
-                return true;
-            }
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, offset);
-            long deadline = System.nanoTime() + 2_000_000_000L;
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (r.offset() == offset) {
-                        return false;
-                    }
-                }
-            }
-            boolean marker = consumer.position(tp) >= end;
-            if (marker) {
-                markerAt.put(tp, offset);
-            }
-            return marker;
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------- thread dumps
