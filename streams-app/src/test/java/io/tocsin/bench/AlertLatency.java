@@ -13,8 +13,6 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * How long an error takes from the service's send to Slack, through a real app
@@ -92,12 +89,13 @@ public final class AlertLatency {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort(); RecordingSlack slack = new RecordingSlack()) {
             Map<String, String> overrides = new HashMap<>(BenchSupport.appOverrides());
             overrides.put("slack.webhook.url", slack.webhookUrl());
-            AppConfig config = BenchSupport.appConfig(broker, BenchSupport.freshId("bench-latency"), PARTITIONS, 1, overrides);
+            AppConfig config = BenchSupport.appConfig(broker.bootstrapServers(), BenchSupport.freshId("bench-latency"),
+                    BenchSupport.sized(PARTITIONS, 1, overrides));
             TopicProvisioner.ensure(config);
             Topics topics = new Topics(config.topicPrefix());
             printSettings(config);
             Workload workload = new Workload(groups, newShare);
-            TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+            TocsinApp app = BenchSupport.startApp(config);
             try (AlertWatcher watcher = new AlertWatcher(config, topics);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config))) {
                 awaitRunning(app);
@@ -133,12 +131,8 @@ public final class AlertLatency {
     }
 
     private static void awaitRunning(TocsinApp app) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (app.streams().state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the app is not RUNNING after 2 minutes: " + app.streams().state());
-            }
-            Thread.sleep(100);
+        if (!BenchSupport.awaitRunning(app, Duration.ofMinutes(2))) {
+            throw new IllegalStateException("the app is not RUNNING after 2 minutes: " + app.streams().state());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.tocsin.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tocsin.broker.EmbeddedKafkaBroker;
+import io.tocsin.app.TocsinApp;
 import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
 import io.tocsin.errors.Fingerprinter;
@@ -9,12 +9,18 @@ import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.Frame;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
 import io.tocsin.topology.StoreNames;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
@@ -25,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -48,11 +56,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What the embedded-broker benchmarks share: the machine's state, the heap, end offsets, temporary directories; the
- * app's configuration, the realistic pre-load, the plain-consumer ceiling, the app group's catch-up and what the app
- * wrote (alerts, error groups).
+ * What the embedded-broker benchmarks share: the machine's state, the heap and RSS, CPU clocks, end and committed
+ * offsets and lag, temporary directories; an app's configuration and start, the realistic pre-load, small error
+ * events of a chosen fingerprint, the plain-consumer ceiling, the app group's catch-up (with its commit-marker probe),
+ * what the app wrote (alerts, error groups), RocksDB memory from the app's metrics.
  */
 final class BenchSupport {
 
@@ -180,19 +190,28 @@ final class BenchSupport {
 
     // ---------------------------------------------------------------------------------------------------- the app
 
-    /** An app on {@code broker} with a state directory of its own and its HTTP API on a free loopback port. */
-    static AppConfig appConfig(EmbeddedKafkaBroker broker, String applicationId, int partitions, int threads,
-                               Map<String, String> overrides) throws IOException {
+    /**
+     * An app's configuration for a benchmark: the broker, this application id, a fresh temporary {@code state.dir}, an
+     * HTTP port of its own on loopback, then {@code overrides} (which may set any of these, {@code state.dir} included).
+     */
+    static AppConfig appConfig(String bootstrapServers, String applicationId, Map<String, String> overrides) throws IOException {
         Map<String, String> m = new HashMap<>();
-        m.put("bootstrap.servers", broker.bootstrapServers());
-        m.put("topic.partitions", String.valueOf(partitions));
-        m.put("stream.threads", String.valueOf(threads));
+        m.put("bootstrap.servers", bootstrapServers);
         m.put("application.id", applicationId);
         m.put("state.dir", tempDir("tocsin-bench-state-").toString());
         m.put("http.port", "0");
         m.put("http.bind", "127.0.0.1");
         m.putAll(overrides);
         return AppConfig.fromMap(m);
+    }
+
+    /** {@code topic.partitions} and {@code stream.threads} for {@link #appConfig}, then {@code overrides} (which win). */
+    static Map<String, String> sized(int partitions, int threads, Map<String, String> overrides) {
+        Map<String, String> m = new HashMap<>();
+        m.put("topic.partitions", String.valueOf(partitions));
+        m.put("stream.threads", String.valueOf(threads));
+        m.putAll(overrides);
+        return m;
     }
 
     /** App configuration from {@code -Dbench.app.KEY=VALUE} system properties, e.g. {@code -Dbench.app.kafka.commit.interval.ms=1000}. */
@@ -207,6 +226,66 @@ final class BenchSupport {
     static String freshId(String prefix) {
         return prefix + "-" + Long.toHexString(System.currentTimeMillis());
     }
+
+    /** Starts an app in this JVM, its console discarded (alerts without a Slack route go there). */
+    static TocsinApp startApp(AppConfig config) {
+        return TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** Waits (polling every 50 ms) until the app's Kafka Streams is RUNNING; false if {@code cap} passed first. */
+    static boolean awaitRunning(TocsinApp app, Duration cap) throws InterruptedException {
+        long deadline = System.nanoTime() + cap.toNanos();
+        while (app.streams().state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** The app's stream threads (live ones, by name). */
+    static List<Thread> streamThreads(String applicationId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-")).toList();
+    }
+
+    /** Producer properties for loading a topic fast: the app's producer settings (acks=all, idempotent), batching, lz4. */
+    static Properties batchingProducer(AppConfig config) {
+        Properties p = KafkaClients.producer(config);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        return p;
+    }
+
+    /**
+     * A small exception event (about 1.3 kB of JSON) of fingerprint number {@code fingerprint}: its own exception type
+     * (so its own group) with 12 frames, 5 of them in-app, a message with an id; a fresh event id each time.
+     */
+    static ExceptionEvent smallError(int fingerprint, String service, String instance) {
+        String type = "com.acme.errors.Failure" + fingerprint + "Exception";
+        List<Frame> frames = new ArrayList<>(SMALL_FRAMES);
+        String message = "order " + (fingerprint * 7919L + System.nanoTime() % 1000) + " could not be settled: upstream answered 503";
+        return new ExceptionEvent(ExceptionEvent.TYPE, EventCodec.VERSION, UUID.randomUUID().toString(), Instant.now(), service, instance,
+                "prod", "RUNTIME", new ExceptionInfo(type, message, frames, null), null, Map.of("release", "2026.11.3"), null, 1);
+    }
+
+    private static final List<Frame> SMALL_FRAMES = List.of(
+            new Frame("com.acme.orders.SettlementService", "settle", "SettlementService.java", 88, true),
+            new Frame("com.acme.orders.SettlementService", "settleAll", "SettlementService.java", 61, true),
+            new Frame("com.acme.orders.OrderController", "close", "OrderController.java", 140, true),
+            new Frame("com.acme.orders.OrderFacade", "closeOrder", "OrderFacade.java", 52, true),
+            new Frame("com.acme.orders.Jobs", "run", "Jobs.java", 33, true),
+            new Frame("org.springframework.aop.framework.ReflectiveMethodInvocation", "proceed", "ReflectiveMethodInvocation.java", 184, false),
+            new Frame("org.springframework.transaction.interceptor.TransactionInterceptor", "invoke", "TransactionInterceptor.java", 119, false),
+            new Frame("org.springframework.aop.framework.CglibAopProxy$DynamicAdvisedInterceptor", "intercept", "CglibAopProxy.java", 708, false),
+            new Frame("org.springframework.scheduling.support.ScheduledMethodRunnable", "run", "ScheduledMethodRunnable.java", 84, false),
+            new Frame("java.util.concurrent.Executors$RunnableAdapter", "call", "Executors.java", 539, false),
+            new Frame("java.util.concurrent.ThreadPoolExecutor$Worker", "run", "ThreadPoolExecutor.java", 635, false),
+            new Frame("java.lang.Thread", "run", "Thread.java", 833, false));
 
     // ---------------------------------------------------------------------------------------------------- pre-load
 
@@ -394,7 +473,53 @@ final class BenchSupport {
         return new long[] {groups.size(), sum, mismatched};
     }
 
-    // ---------------------------------------------------------------------------------------------------- catch-up
+    // ---------------------------------------------------------------------------------------------------- offsets and catch-up
+
+    static long offset(Map<TopicPartition, OffsetAndMetadata> committed, TopicPartition tp) {
+        OffsetAndMetadata o = committed.get(tp);
+        return o == null ? 0 : o.offset();
+    }
+
+    /** The group's committed offsets. */
+    static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    }
+
+    /** The app's repartition topics (those Kafka Streams made for it so far). */
+    static List<String> repartitionTopics(Admin admin, String applicationId) throws Exception {
+        return admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).sorted().toList();
+    }
+
+    /** Records not yet committed by the group, summed by topic: end offset less committed offset. */
+    static Map<String, Long> lagByTopic(Admin admin, String group, Collection<String> topics) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, group);
+        Map<TopicPartition, Long> ends = endOffsets(admin, partitionsOf(admin, topics));
+        Map<String, Long> lag = new TreeMap<>();
+        ends.forEach((tp, end) -> lag.merge(tp.topic(), Math.max(0, end - offset(committed, tp)), Long::sum));
+        return lag;
+    }
+
+    /** Whether the group has committed offsets at the end of every partition of the app's repartition topics. */
+    static boolean repartitionCaughtUp(Admin admin, MarkerProbe markers, String applicationId,
+                                       Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
+        String byFingerprint = StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT);
+        List<TopicPartition> repartition = partitionsOf(admin, repartitionTopics(admin, applicationId));
+        Map<TopicPartition, Long> ends = endOffsets(admin, repartition);
+        return repartition.stream().anyMatch(tp -> tp.topic().equals(byFingerprint))
+                && repartition.stream().allMatch(tp -> markers.caughtUp(tp, offset(committed, tp), ends.get(tp)));
+    }
+
+    /**
+     * Whether the app has caught up: committed offsets at {@code inputEnd} on its input and at the end of every
+     * repartition partition (committed first, then ends: once the input is committed to its end, exactly-once has
+     * committed everything written for it, so the repartition ends read afterwards are final).
+     */
+    static boolean caughtUp(Admin admin, MarkerProbe markers, String applicationId, Map<TopicPartition, Long> inputEnd) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId);
+        return inputEnd.entrySet().stream().allMatch(e -> offset(committed, e.getKey()) >= e.getValue())
+                && repartitionCaughtUp(admin, markers, applicationId, committed);
+    }
 
     /**
      * Whether an app's group has caught up: committed offsets at the end of every partition of its input topics
@@ -424,27 +549,12 @@ final class BenchSupport {
         }
 
         Progress poll() throws Exception {
-            // committed offsets first, then end offsets: once the input is committed to its end, EOS has committed
-            // everything written for it, so the repartition ends read afterwards are final
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, applicationId);
             long inputCommitted = input.stream().mapToLong(tp -> offset(committed, tp)).sum();
             boolean inputDone = input.stream().allMatch(tp -> offset(committed, tp) >= inputEnd.get(tp));
-            return new Progress(inputCommitted, inputDone, inputDone && repartitionCaughtUp(committed));
-        }
-
-        private boolean repartitionCaughtUp(Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
-            String byFingerprint = StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT);
-            List<TopicPartition> repartition = partitionsOf(admin, admin.listTopics().names().get().stream()
-                    .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-repartition")).toList());
-            Map<TopicPartition, Long> ends = endOffsets(admin, repartition);
-            return repartition.stream().anyMatch(tp -> tp.topic().equals(byFingerprint))
-                    && repartition.stream().allMatch(tp -> markers.caughtUp(tp, offset(committed, tp), ends.get(tp)));
-        }
-
-        private static long offset(Map<TopicPartition, OffsetAndMetadata> committed, TopicPartition tp) {
-            OffsetAndMetadata o = committed.get(tp);
-            return o == null ? 0 : o.offset();
+            // committed offsets first, then end offsets (in repartitionCaughtUp): once the input is committed to its
+            // end, EOS has committed everything written for it, so the repartition ends read afterwards are final
+            return new Progress(inputCommitted, inputDone, inputDone && repartitionCaughtUp(admin, markers, applicationId, committed));
         }
 
         @Override
@@ -459,7 +569,7 @@ final class BenchSupport {
      * marker of the last one, which a consumer never sees, so a committed offset one short of the end is caught up when
      * a read_committed read from there returns no record.
      */
-    private static final class MarkerProbe implements AutoCloseable {
+    static final class MarkerProbe implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
         private final Map<TopicPartition, Long> markerAt = new HashMap<>();
 
@@ -499,6 +609,111 @@ final class BenchSupport {
         public void close() {
             consumer.close();
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- memory and disk
+
+    /**
+     * The heap in use right after the most recent collection (of any collector, a young one included), summed over the
+     * heap pools, from that collection's {@code GcInfo}; -1 before the first collection. A floor that rises only if
+     * what survives collections rises, without forcing a collection. (The pools' {@code getCollectionUsage} would not
+     * do: with G1 the old generation's is updated only by mixed and full collections.)
+     */
+    static long heapAfterLastGc() {
+        com.sun.management.GcInfo last = null;
+        for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (b instanceof com.sun.management.GarbageCollectorMXBean g) {
+                com.sun.management.GcInfo info = g.getLastGcInfo();
+                if (info != null && (last == null || info.getEndTime() > last.getEndTime())) {
+                    last = info;
+                }
+            }
+        }
+        if (last == null) {
+            return -1;
+        }
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage u = pool.getType() == MemoryType.HEAP ? last.getMemoryUsageAfterGc().get(pool.getName()) : null;
+            sum += u == null ? 0 : u.getUsed();
+        }
+        return sum;
+    }
+
+    /** The heap used after three {@link System#gc()}s. */
+    static long heapAfterFullGc() {
+        gc();
+        return usedHeap();
+    }
+
+    /**
+     * RocksDB memory from the app's Kafka Streams metrics (recorded at the INFO level): {block cache usage, of it
+     * pinned, memtables, table readers, live SST files on disk, estimated keys}. All stores share one block cache
+     * ({@code rocksdb.memory}), so each reports the same cache: its largest report is the cache; the memtables are
+     * charged to that cache too (write-buffer manager). The others are summed over the stores. -1 where no store
+     * reports the metric.
+     */
+    static long[] rocksDb(KafkaStreams streams) {
+        long[] out = {-1, -1, -1, -1, -1, -1};
+        String[] names = {"block-cache-usage", "block-cache-pinned-usage", "size-all-mem-tables", "estimate-table-readers-mem",
+            "live-sst-files-size", "estimate-num-keys"};
+        streams.metrics().forEach((name, metric) -> {
+            if (!name.group().equals("stream-state-metrics")) {
+                return;
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (name.name().equals(names[i]) && metric.metricValue() instanceof Number n) {
+                    long v = n.longValue();
+                    out[i] = i < 2 ? Math.max(out[i], v) : Math.max(0, out[i]) + v;
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Disk space used under a directory, in bytes, as {@code du -sk} counts it (blocks allocated: the broker's
+     * preallocated, sparse index files count for what they hold, not their apparent 10 MiB); 0 if it is gone, -1 if
+     * {@code du} fails.
+     */
+    static long du(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try {
+            Process p = new ProcessBuilder("du", "-sk", dir.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return Long.parseLong(out.split("\\s+")[0]) * 1024;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Least-squares slope of {@code y} over {@code x}. */
+    static double slope(double[] x, double[] y) {
+        int n = Math.min(x.length, y.length);
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i] / n;
+            my += y[i] / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        return sxx == 0 ? 0 : sxy / sxx;
+    }
+
+    /** The 1-minute load average alone. */
+    static String load1() {
+        return load().split(" ")[0];
     }
 
     static void deleteQuietly(Path dir) {

@@ -19,8 +19,6 @@ import io.tocsin.model.Frame;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +98,8 @@ public final class RedisThrottleBaseline {
         boolean ok;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort();
              RedisServer redis = RedisServer.start(BenchSupport.tempDir("tocsin-bench-redis-"))) {
-            AppConfig topicsConfig = BenchSupport.appConfig(broker, "bench-topics", partitions, 1, BenchSupport.appOverrides());
+            AppConfig topicsConfig = BenchSupport.appConfig(broker.bootstrapServers(), "bench-topics",
+                    BenchSupport.sized(partitions, 1, BenchSupport.appOverrides()));
             TopicProvisioner.ensure(topicsConfig);
             Topics topics = new Topics(topicsConfig.topicPrefix());
             Preload preload = BenchSupport.preload(topicsConfig, topics, events, GROUPS);
@@ -279,12 +278,12 @@ public final class RedisThrottleBaseline {
     // ---------------------------------------------------------------------------------------------------- Tocsin
 
     private static Run tocsin(EmbeddedKafkaBroker broker, Topics topics, int partitions, Preload preload) throws Exception {
-        AppConfig config = BenchSupport.appConfig(broker, BenchSupport.freshId("bench-redis-vs-tocsin"), partitions, 1,
-                BenchSupport.appOverrides());
+        AppConfig config = BenchSupport.appConfig(broker.bootstrapServers(), BenchSupport.freshId("bench-redis-vs-tocsin"),
+                BenchSupport.sized(partitions, 1, BenchSupport.appOverrides()));
         try (GroupCatchUp catchUp = new GroupCatchUp(config, topics)) {
             long cpu0 = BenchSupport.processCpu();
             long t0 = System.nanoTime();
-            TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+            TocsinApp app = BenchSupport.startApp(config);
             try {
                 double running = awaitCaughtUp(app, catchUp, t0);
                 double seconds = (System.nanoTime() - t0) / 1e9;

@@ -10,8 +10,6 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.errors.Fingerprinter;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
@@ -127,7 +125,7 @@ public final class TopologyThroughput {
         }
         boolean ok;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) { // a temporary data dir, removed on close
-            AppConfig topicsConfig = BenchSupport.appConfig(broker, "bench-topics", partitions, threads, Map.of());
+            AppConfig topicsConfig = BenchSupport.appConfig(broker.bootstrapServers(), "bench-topics", BenchSupport.sized(partitions, threads, Map.of()));
             TopicProvisioner.ensure(topicsConfig);
             Topics topics = new Topics(topicsConfig.topicPrefix());
 
@@ -161,7 +159,8 @@ public final class TopologyThroughput {
     private static CatchUp topology(EmbeddedKafkaBroker broker, Topics topics, int events, int partitions, int threads, Preload preload,
                                     int dumps) throws Exception {
         String applicationId = BenchSupport.freshId("bench-topology");
-        AppConfig config = BenchSupport.appConfig(broker, applicationId, partitions, threads, BenchSupport.appOverrides());
+        AppConfig config = BenchSupport.appConfig(broker.bootstrapServers(), applicationId,
+                BenchSupport.sized(partitions, threads, BenchSupport.appOverrides()));
         try (GroupCatchUp catchUp = new GroupCatchUp(config, topics)) {
             BenchSupport.gc();
             long heapBefore = BenchSupport.usedHeap();
@@ -178,13 +177,13 @@ public final class TopologyThroughput {
             long lastLine = System.nanoTime();
             long lastDump = 0;
             long t0 = System.nanoTime();
-            TocsinApp app = TocsinApp.start(config, new PrintStream(OutputStream.nullOutputStream()));
+            TocsinApp app = BenchSupport.startApp(config);
             try {
                 while (done == null && System.nanoTime() - t0 < CAP.toNanos()) {
                     Thread.sleep(POLL_MS);
                     double s = (System.nanoTime() - t0) / 1e9;
                     if (running == null && app.streams().state() == KafkaStreams.State.RUNNING) {
-                        streamThreads = Thread.getAllStackTraces().keySet().stream().filter(t -> isStreamThread(t, applicationId)).toList();
+                        streamThreads = BenchSupport.streamThreads(applicationId);
                         sampler.watch(streamThreads::contains);
                         running = Mark.now(s, 0, streamThreads, sampler);
                     }
@@ -215,8 +214,7 @@ public final class TopologyThroughput {
                 long heapEnd = BenchSupport.usedHeap();
                 long rssEnd = BenchSupport.rss();
                 String load = BenchSupport.load();
-                BenchSupport.gc();
-                long heapEndAfterGc = BenchSupport.usedHeap();
+                long heapEndAfterGc = BenchSupport.heapAfterFullGc();
                 long[] check = BenchSupport.errorGroups(app.httpPort(), preload.perFingerprint());
                 boolean measured = running != null && done != null;
                 System.out.printf("topology: RUNNING at %s s, first input offsets committed at %s s, input caught up at %s s, "
@@ -270,10 +268,6 @@ public final class TopologyThroughput {
         System.out.printf("  written by the stream threads' producers: %,.0f MB, %,.0f B per input event; by topic:%n", bytes / 1e6, bytes / events);
         byTopic.forEach((topic, v) -> System.out.printf("    %,9.0f records %,8.1f MB  %,7.0f B per input event  %s%n",
                 v[0], v[1] / 1e6, v[1] / events, topic));
-    }
-
-    private static boolean isStreamThread(Thread t, String applicationId) {
-        return t.getName().startsWith(applicationId) && t.getName().contains("-StreamThread-");
     }
 
     private static String seconds(Double s) {
