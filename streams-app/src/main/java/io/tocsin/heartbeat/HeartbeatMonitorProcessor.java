@@ -1,34 +1,28 @@
 package io.tocsin.heartbeat;
 
 import io.tocsin.model.Alert;
-import io.tocsin.model.AlertKind;
-import io.tocsin.model.Durations;
-import io.tocsin.model.EventCodec;
 import io.tocsin.model.HeartbeatEvent;
-import io.tocsin.model.Keys;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.Objects;
+import java.util.TreeSet;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Tracks the last heartbeat of every instance (by record time, i.e. broker append time) and reports silence.
  * Input is partitioned by service, so one task sees every instance of a service.
  *
- * <p>A dead process cannot report its own death, so detection runs on a punctuation (wall clock in live mode) that
- * checks every instance on every tick and works when everything is silent at once. A fresh outage waits
+ * <p>A dead process cannot report its own death, so detection runs on a punctuation (wall clock in live mode) and
+ * works when everything is silent at once. A tick reads no instance whose next deadline is still ahead: every entry's
+ * pending deadlines (silence, end of group wait, end of flapping, end of retention) are kept in an index sorted by due
+ * time ({@link InstanceIndex}), and a tick handles only the ones due, so it costs in proportion to them, not to the
+ * instances known. A fresh outage waits
  * {@code groupWait} for others of its service: {@code groupMin} or more become one {@code SERVICE_DOWN}, fewer one
  * {@code INSTANCE_DOWN} each; the recovery is reported the same way ({@code SERVICE_UP} once all are back). An
  * instance that goes down more than {@code flapCount} times within {@code flapWindow} is reported once as flapping
@@ -39,15 +33,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class HeartbeatMonitorProcessor implements Processor<String, HeartbeatSignal, String, HeartbeatOutput> {
 
-    private final String storeName;
+    /** Store names, declared once. */
+    public record Stores(String instances, String index) {
+    }
+
+    private final Stores stores;
     private final HeartbeatRules rules;
     private final InputReadiness readiness;
     private ProcessorContext<String, HeartbeatOutput> context;
     private KeyValueStore<String, InstanceEntry> instances;
+    private InstanceIndex index;
     private long startedAt;
 
-    public HeartbeatMonitorProcessor(String storeName, HeartbeatRules rules, InputReadiness readiness) {
-        this.storeName = storeName;
+    public HeartbeatMonitorProcessor(Stores stores, HeartbeatRules rules, InputReadiness readiness) {
+        this.stores = stores;
         this.rules = rules;
         this.readiness = readiness;
     }
@@ -55,7 +54,10 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     @Override
     public void init(ProcessorContext<String, HeartbeatOutput> context) {
         this.context = context;
-        this.instances = context.getStateStore(storeName);
+        this.instances = context.getStateStore(stores.instances());
+        this.index = new InstanceIndex(context.getStateStore(stores.index()), rules);
+        // once only: a deployment upgrading from the scanning monitor has instances and no index yet
+        index.buildIfNeeded(instances);
         readiness.started(context.taskId().partition());
         this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
         context.schedule(rules.checkInterval(), rules.clock(), this::check);
@@ -70,7 +72,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         InstanceEntry previous = instances.get(signal.key());
         if (signal.beat() == null) {
             if (previous != null) {
-                update(previous.withLastFailure(signal.failure()), record.timestamp());
+                update(previous, previous.withLastFailure(signal.failure()), record.timestamp());
             }
             return;
         }
@@ -88,61 +90,110 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
                 Instant.ofEpochMilli(wasUp && !stopping ? previous.since().toEpochMilli() : at), beat.load(),
                 stopping ? null : previous == null ? null : previous.lastFailure(),
                 previous == null ? Outage.NONE : previous.outage().recovered());
-        update(entry, at);
+        update(previous, entry, at);
+        watchSilence(previous, entry, at);
         if (previous != null && previous.status() == InstanceStatus.DOWN) {
             reportRecovery(previous, entry, at);
         }
     }
 
     /**
-     * One tick: detect new silence, announce outages whose group wait is over, end flapping, forget the long gone.
-     * The store is read once per tick; the phases work on that snapshot, kept current as they update entries.
+     * The silence deadline is lazy, so a heartbeat of an instance that is up already writes nothing: it is set when the
+     * instance comes up, and moved on by the tick that finds it due (see {@link #detectSilence}). It is set anew only
+     * when the timeout changed (a shorter one must not wait for the old deadline) and dropped when the instance stops.
+     */
+    private void watchSilence(InstanceEntry previous, InstanceEntry entry, long at) {
+        boolean wasUp = previous != null && previous.status() == InstanceStatus.UP;
+        if (entry.status() != InstanceStatus.UP) {
+            if (wasUp) {
+                index.cancelSilence(entry.key());
+            }
+        } else if (!wasUp || previous.timeoutMs() != entry.timeoutMs()) {
+            index.scheduleSilence(entry.key(), at + entry.timeoutMs());
+        }
+    }
+
+    /**
+     * One tick: detect new silence, announce outages whose group wait is over, end flapping, forget the long gone, in
+     * that order, each phase reading the deadlines due after the one before has written its own.
      */
     private void check(long now) {
         if (rules.clock() == PunctuationType.WALL_CLOCK_TIME && !readiness.caughtUp(context.taskId().partition())) {
             return;
         }
-        Map<String, InstanceEntry> all = new LinkedHashMap<>();
-        try (KeyValueIterator<String, InstanceEntry> it = instances.all()) {
-            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
-        }
-        detectSilence(all, now);
-        announceOutages(all, now);
-        endFlapping(all, now);
-        forget(all, now);
+        detectSilence(now);
+        announceOutages(now);
+        endFlapping(now);
+        forget(now);
     }
 
-    private void detectSilence(Map<String, InstanceEntry> all, long now) {
-        for (InstanceEntry e : List.copyOf(all.values())) {
-            if (e.status() == InstanceStatus.UP && now - startedAt >= e.timeoutMs()
-                    && now - e.lastHeartbeat().toEpochMilli() >= e.timeoutMs()) {
-                long downAt = e.lastHeartbeat().toEpochMilli() + e.timeoutMs();
-                update(all, e.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt))
-                        .withOutage(e.outage().down(downAt, rules.flapWindow().toMillis())), downAt);
+    /**
+     * A due silence deadline of an instance that has beaten since is moved to its last heartbeat plus its timeout (or
+     * to when the task has been up for the timeout): one read per instance per timeout, not per tick.
+     */
+    private void detectSilence(long now) {
+        for (InstanceIndex.Deadline d : index.due(InstanceIndex.SILENCE, now)) {
+            InstanceEntry e = instances.get(d.instance());
+            if (e == null || e.status() != InstanceStatus.UP) {
+                index.dropSilence(d);
+                continue;
+            }
+            long silentAt = Math.max(e.lastHeartbeat().toEpochMilli(), startedAt) + e.timeoutMs();
+            if (now < silentAt) {
+                index.rescheduleSilence(d, silentAt);
+                continue;
+            }
+            index.dropSilence(d);
+            long downAt = e.lastHeartbeat().toEpochMilli() + e.timeoutMs();
+            update(e, e.withStatus(InstanceStatus.DOWN, Instant.ofEpochMilli(downAt))
+                    .withOutage(e.outage().down(downAt, rules.flapWindow().toMillis())), downAt);
+        }
+    }
+
+    /**
+     * A service+environment whose first waiting instance has waited the group wait is announced with every instance of
+     * it waiting then (found by service in the index); groups in order of service and environment.
+     */
+    private void announceOutages(long now) {
+        TreeSet<Group> groups = new TreeSet<>();
+        for (InstanceIndex.Deadline d : index.due(InstanceIndex.ANNOUNCE, now)) {
+            InstanceEntry e = current(d);
+            if (e != null) {
+                groups.add(new Group(e.service(), e.environment()));
+            }
+        }
+        for (Group g : groups) {
+            List<InstanceEntry> members = new ArrayList<>();
+            for (String key : index.waiting(g.service())) {
+                InstanceEntry e = instances.get(key);
+                if (e != null && e.downUnannounced() && Objects.equals(e.environment(), g.environment())) {
+                    members.add(e);
+                }
+            }
+            if (!members.isEmpty()) {
+                announce(members);
             }
         }
     }
 
-    private void announceOutages(Map<String, InstanceEntry> all, long now) {
-        Map<String, List<InstanceEntry>> waiting = new TreeMap<>();
-        for (InstanceEntry e : all.values()) {
-            if (e.downUnannounced()) {
-                waiting.computeIfAbsent(e.service() + "\u0000" + e.environment(), k -> new ArrayList<>()).add(e);
-            }
+    /** A service and environment, ordered as the outages of a tick are announced. */
+    private record Group(String service, String environment) implements Comparable<Group> {
+
+        private String sortKey() {
+            return service + "\u0000" + environment;
         }
-        for (List<InstanceEntry> group : waiting.values()) {
-            long first = group.stream().mapToLong(e -> e.since().toEpochMilli()).min().orElse(now);
-            if (now - first >= rules.groupWait().toMillis()) {
-                announce(all, group);
-            }
+
+        @Override
+        public int compareTo(Group other) {
+            return sortKey().compareTo(other.sortKey());
         }
     }
 
-    private void announce(Map<String, InstanceEntry> all, List<InstanceEntry> group) {
+    private void announce(List<InstanceEntry> group) {
         List<InstanceEntry> steady = new ArrayList<>();
         for (InstanceEntry e : group) {
             if (e.outage().flapping() || e.outage().recentDowns().size() > rules.flapCount()) {
-                announceFlapping(all, e);
+                announceFlapping(e);
             } else {
                 steady.add(e);
             }
@@ -151,49 +202,65 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             steady.sort(Comparator.comparing(InstanceEntry::instance));
             Alert alert = HeartbeatAlerts.serviceDown(steady);
             emit(alert);
-            steady.forEach(e -> update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)),
+            steady.forEach(e -> update(e, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.SERVICE)),
                     alert.timestamp().toEpochMilli()));
         } else {
             for (InstanceEntry e : steady) {
                 Alert alert = HeartbeatAlerts.instanceDown(e);
                 emit(alert);
-                update(all, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
+                update(e, e.withOutage(e.outage().announced(alert.id(), Outage.Kind.INSTANCE)), e.since().toEpochMilli());
             }
         }
     }
 
-    private void announceFlapping(Map<String, InstanceEntry> all, InstanceEntry e) {
+    private void announceFlapping(InstanceEntry e) {
         long at = e.since().toEpochMilli();
         if (!e.outage().flapping()) {
             emit(HeartbeatAlerts.flapping(e, at, rules.flapWindow()));
         }
-        update(all, e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
+        update(e, e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
     }
 
     /** An instance that has not gone down for a whole flap window is stable again; if it is down now, that is an outage. */
-    private void endFlapping(Map<String, InstanceEntry> all, long now) {
-        for (InstanceEntry e : List.copyOf(all.values())) {
-            Outage o = e.outage();
-            if (!o.flapping() || now - o.lastDown() < rules.flapWindow().toMillis()) {
+    private void endFlapping(long now) {
+        for (InstanceIndex.Deadline d : index.due(InstanceIndex.FLAP, now)) {
+            InstanceEntry e = current(d);
+            if (e == null) {
                 continue;
             }
+            Outage o = e.outage();
             if (e.status() == InstanceStatus.DOWN) {
                 Alert alert = HeartbeatAlerts.instanceDown(e);
                 emit(alert);
-                update(all, e.withOutage(o.stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
+                update(e, e.withOutage(o.stable().announced(alert.id(), Outage.Kind.INSTANCE)), now);
             } else {
-                update(all, e.withOutage(o.stable()), now);
+                update(e, e.withOutage(o.stable()), now);
             }
         }
     }
 
-    private void forget(Map<String, InstanceEntry> all, long now) {
-        for (InstanceEntry e : all.values()) {
-            if (e.status() != InstanceStatus.UP && now - e.since().toEpochMilli() >= rules.retention().toMillis()) {
+    private void forget(long now) {
+        for (InstanceIndex.Deadline d : index.due(InstanceIndex.FORGET, now)) {
+            InstanceEntry e = current(d);
+            if (e != null) {
                 instances.delete(e.key());
+                index.reindex(e, null);
                 context.forward(new Record<>(e.key(), HeartbeatOutput.registry(null), now));
             }
         }
+    }
+
+    /**
+     * The entry a due deadline is for, if its state still implies that deadline; otherwise the deadline is dropped and
+     * null returned (an instance of an outage announced earlier in the tick, or one that changed meanwhile).
+     */
+    private InstanceEntry current(InstanceIndex.Deadline d) {
+        InstanceEntry e = instances.get(d.instance());
+        if (e == null || !index.derived(e).containsKey(d.key())) {
+            index.drop(d);
+            return null;
+        }
+        return e;
     }
 
     private void reportRecovery(InstanceEntry down, InstanceEntry back, long at) {
@@ -205,36 +272,31 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             emit(HeartbeatAlerts.instanceUp(down, back));
             return;
         }
-        List<InstanceEntry> members = outageMembers(down.service(), o.alertId());
-        // a member that came back and went down again is in a new outage of its own: it no longer holds this one open
-        if (members.stream().noneMatch(m -> m.status() == InstanceStatus.DOWN && o.alertId().equals(m.outage().alertId()))) {
+        // a member that came back and went down again is in a new outage of its own: it no longer holds this one open.
+        // Whether any holds it open is one seek; the members are read once, when the last is back
+        if (!index.open(o.alertId())) {
+            List<InstanceEntry> members = outageMembers(o.alertId());
             members.sort(Comparator.comparing(InstanceEntry::instance));
             emit(HeartbeatAlerts.serviceUp(members, at, o.alertId()));
         }
     }
 
     /** Every instance of the service that took part in the outage: still down in it, or back from it. */
-    private List<InstanceEntry> outageMembers(String service, String outageId) {
+    private List<InstanceEntry> outageMembers(String outageId) {
         List<InstanceEntry> members = new ArrayList<>();
-        try (KeyValueIterator<String, InstanceEntry> it = instances.prefixScan(Keys.prefix(service), new StringSerializer())) {
-            it.forEachRemaining(kv -> {
-                Outage o = kv.value.outage();
-                if (outageId.equals(o.alertId()) || outageId.equals(o.recoveredFrom())) {
-                    members.add(kv.value);
-                }
-            });
+        for (String key : index.members(outageId)) {
+            InstanceEntry e = instances.get(key);
+            if (e != null) {
+                members.add(e);
+            }
         }
         return members;
     }
 
-    /** Updates an entry during a tick: the store, and the tick's snapshot. */
-    private void update(Map<String, InstanceEntry> all, InstanceEntry entry, long at) {
-        update(entry, at);
-        all.put(entry.key(), entry);
-    }
-
-    private void update(InstanceEntry entry, long at) {
+    /** Writes an entry, the index keys that follow from it, and the registry update. */
+    private void update(InstanceEntry before, InstanceEntry entry, long at) {
         instances.put(entry.key(), entry);
+        index.reindex(before, entry);
         context.forward(new Record<>(entry.key(), HeartbeatOutput.registry(entry), at));
     }
 

@@ -170,6 +170,7 @@ public final class AlertTopology {
                                  KStream<String, ExceptionEvent> errors, InputReadiness readiness) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INSTANCES),
                 keys, new JsonSerde<>(InstanceEntry.class, codec)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.INSTANCE_INDEX), keys, keys));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.POSTED_OUTAGES), keys, keys));
         // probe failures reach the monitor through their own repartition topic: error traffic (however hostile) then
         // runs in sub-topologies of its own and can never stall or starve heartbeat detection
@@ -182,8 +183,9 @@ public final class AlertTopology {
         bySignalService(heartbeats.mapValues(HeartbeatSignal::of, Named.as("heartbeat-signal")),
                 "by-instance", StoreNames.HEARTBEATS_BY_SERVICE)
                 .merge(probeFailures, Named.as("heartbeat-signals"))
-                .process(() -> new HeartbeatMonitorProcessor(StoreNames.INSTANCES, rules, readiness),
-                        Named.as(StoreNames.HEARTBEAT_MONITOR), StoreNames.INSTANCES)
+                .process(() -> new HeartbeatMonitorProcessor(
+                                new HeartbeatMonitorProcessor.Stores(StoreNames.INSTANCES, StoreNames.INSTANCE_INDEX), rules, readiness),
+                        Named.as(StoreNames.HEARTBEAT_MONITOR), StoreNames.INSTANCES, StoreNames.INSTANCE_INDEX)
                 .split(Named.as("heartbeat-"))
                 .branch((key, out) -> out.isAlert(), Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::alert, Named.as("heartbeat-alert"))

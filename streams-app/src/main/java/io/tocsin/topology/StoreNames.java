@@ -12,6 +12,8 @@ public final class StoreNames {
     public static final ErrorThrottleProcessor.Stores ERRORS =
             new ErrorThrottleProcessor.Stores("error-groups", "error-samples", "error-groups-by-service", "error-timers", "error-event-ids");
     public static final String INSTANCES = "instances";
+    /** The heartbeat monitor's deadlines and groupings, so a tick reads only the instances due (see InstanceIndex). */
+    public static final String INSTANCE_INDEX = "instance-index";
     public static final String SILENCES = "silences";
     public static final String ALERT_STATES = "alert-states";
     public static final String POSTED_OUTAGES = "posted-outages";

@@ -31,6 +31,9 @@ public final class TopologyFixture implements AutoCloseable {
     public static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
 
     private final TopologyTestDriver driver;
+    private final Path stateDir;
+    /** Stopped as by a crash: its stores are closed, and closing the driver (which would flush them) must not follow. */
+    private boolean stopped;
     private final Topics topics;
     private final TestInputTopic<String, byte[]> errors;
     private final TestInputTopic<String, byte[]> heartbeats;
@@ -43,17 +46,26 @@ public final class TopologyFixture implements AutoCloseable {
     }
 
     public TopologyFixture(Map<String, String> settings, InputReadiness readiness) {
+        this(settings, readiness, newStateDir(), T0);
+    }
+
+    /**
+     * A topology on the state in {@code stateDir} (a copy of another fixture's: see {@link #copyState}), its wall clock
+     * starting at {@code start}: a restart.
+     */
+    public TopologyFixture(Map<String, String> settings, Path stateDir, Instant start) {
+        this(settings, InputReadiness.ALWAYS, stateDir, start);
+    }
+
+    private TopologyFixture(Map<String, String> settings, InputReadiness readiness, Path stateDir, Instant start) {
         AppConfig config = AppConfig.fromMap(publishingAtOnceUnlessSet(settings));
         topics = new Topics(config.topicPrefix());
+        this.stateDir = stateDir;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tocsin-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("tocsin-ttd-").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        driver = new TopologyTestDriver(AlertTopology.build(config, readiness), props, T0);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(AlertTopology.build(config, readiness), props, start);
         errors = driver.createInputTopic(topics.errors(), new StringSerializer(), new ByteArraySerializer());
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
@@ -131,12 +143,53 @@ public final class TopologyFixture implements AutoCloseable {
         return keys;
     }
 
+    /** Deletes every key of a local key-value store, as if the store were new (an upgrade that adds it). */
+    public void clearStore(String store) {
+        storeKeys(store).forEach(k -> driver.getKeyValueStore(store).delete(k));
+    }
+
+    /**
+     * Stops this topology as a crash would (its stores closed, which writes them out, and nothing else) and returns a
+     * copy of its state directory, for a {@link #TopologyFixture(Map, Path, Instant) restart} on it (closing the driver
+     * deletes its own). Nothing but {@link #close} may follow.
+     */
+    public Path stopAndCopyState() {
+        driver.getAllStateStores().values().forEach(org.apache.kafka.streams.processor.StateStore::close);
+        stopped = true;
+        try {
+            Path copy = newStateDir();
+            try (var files = Files.walk(stateDir)) {
+                for (Path from : (Iterable<Path>) files::iterator) {
+                    Path to = copy.resolve(stateDir.relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else if (!from.getFileName().toString().equals("LOCK")) {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+            return copy;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path newStateDir() {
+        try {
+            return Files.createTempDirectory("tocsin-ttd-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public List<TestRecord<String, String>> registry() {
         return driver.createOutputTopic(topics.instances(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
 
     @Override
     public void close() {
-        driver.close();
+        if (!stopped) {
+            driver.close();
+        }
     }
 }
