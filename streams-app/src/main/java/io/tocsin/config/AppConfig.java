@@ -122,6 +122,9 @@ public record AppConfig(
             Duration.ofSeconds(1), "see heartbeat.flap.count; also how long an instance must be stable to stop flapping");
     public static final ConfigKey<Duration> HEARTBEAT_RETENTION = K.duration("heartbeat.retention", Duration.ofDays(7),
             Duration.ofSeconds(1), "down and stopped instances are forgotten after this");
+    public static final ConfigKey<Duration> HEARTBEAT_REGISTRY_REFRESH = K.duration("heartbeat.registry.refresh",
+            Duration.ofSeconds(10), Duration.ZERO,
+            "a heartbeat changing only load figures goes to tocsin.instances at most this often per instance; 0: every one");
     public static final ConfigKey<Optional<String>> APPLICATION_SERVER = K.optional("application.server",
             "(127.0.0.1:<http port>)", "host:port other app instances reach this one's HTTP API at");
     public static final ConfigKey<Duration> EVENT_MAX_FUTURE = K.duration("event.max-future", Duration.ofMinutes(5),
@@ -305,7 +308,8 @@ public record AppConfig(
                 r.get(HEARTBEAT_GROUP_WAIT),
                 r.get(HEARTBEAT_FLAP_COUNT),
                 r.get(HEARTBEAT_FLAP_WINDOW),
-                r.get(HEARTBEAT_RETENTION));
+                r.get(HEARTBEAT_RETENTION),
+                r.get(HEARTBEAT_REGISTRY_REFRESH));
     }
 
     /** Host of {@code bootstrap.servers}' first entry (where the embedded broker listens). */

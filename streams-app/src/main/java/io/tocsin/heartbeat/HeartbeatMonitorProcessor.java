@@ -37,12 +37,16 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     public record Stores(String instances, String index) {
     }
 
+    /** Instances a task remembers the last registry publication of: about 100 bytes each. */
+    private static final int REGISTRY_REFRESH_CAPACITY = 200_000;
+
     private final Stores stores;
     private final HeartbeatRules rules;
     private final InputReadiness readiness;
     private ProcessorContext<String, HeartbeatOutput> context;
     private KeyValueStore<String, InstanceEntry> instances;
     private InstanceIndex index;
+    private RegistryRefresh registryRefresh;
     private long startedAt;
 
     public HeartbeatMonitorProcessor(Stores stores, HeartbeatRules rules, InputReadiness readiness) {
@@ -58,6 +62,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         this.index = new InstanceIndex(context.getStateStore(stores.index()), rules);
         // once only: a deployment upgrading from the scanning monitor has instances and no index yet
         index.buildIfNeeded(instances);
+        this.registryRefresh = new RegistryRefresh(rules.registryRefresh().toMillis(), REGISTRY_REFRESH_CAPACITY);
         readiness.started(context.taskId().partition());
         this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
         context.schedule(rules.checkInterval(), rules.clock(), this::check);
@@ -297,7 +302,18 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     private void update(InstanceEntry before, InstanceEntry entry, long at) {
         instances.put(entry.key(), entry);
         index.reindex(before, entry);
-        context.forward(new Record<>(entry.key(), HeartbeatOutput.registry(entry), at));
+        if (worthPublishing(before, entry, at)) {
+            context.forward(new Record<>(entry.key(), HeartbeatOutput.registry(entry), at));
+        }
+    }
+
+    /** Every change is published but a heartbeat's refresh of the time and load, which is published now and then. */
+    private boolean worthPublishing(InstanceEntry before, InstanceEntry entry, long at) {
+        if (before != null && before.refreshed(entry.lastHeartbeat(), entry.load()).equals(entry)) {
+            return registryRefresh.due(entry.key(), at);
+        }
+        registryRefresh.published(entry.key(), at);
+        return true;
     }
 
     private void emit(Alert alert) {

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
  * @param flapCount       more downs than this within {@code flapWindow} is flapping, reported once
  * @param flapWindow      see {@code flapCount}; also how long an instance must be stable to stop flapping
  * @param retention       how long a down or stopped instance is remembered before it is dropped
+ * @param registryRefresh a heartbeat that changes only the last heartbeat time and load figures is published on the
+ *                        registry topic at most this often per instance; zero publishes every one
  */
 public record HeartbeatRules(
         Duration timeout,
@@ -26,7 +28,8 @@ public record HeartbeatRules(
         Duration groupWait,
         int flapCount,
         Duration flapWindow,
-        Duration retention) {
+        Duration retention,
+        Duration registryRefresh) {
 
     public HeartbeatRules {
         serviceTimeouts = Map.copyOf(serviceTimeouts);

@@ -55,6 +55,12 @@ public record InstanceEntry(
                 load, failure, outage);
     }
 
+    /** The entry as a heartbeat that changes nothing else would leave it: a new last heartbeat and load figures. */
+    public InstanceEntry refreshed(Instant heartbeat, Map<String, Double> figures) {
+        return new InstanceEntry(service, instance, environment, address, intervalMs, timeoutMs, status, heartbeat, since,
+                figures, lastFailure, outage);
+    }
+
     /** The first figure the instance reported, the default for least-loaded ordering. */
     public double primaryLoad() {
         return load.isEmpty() ? 0 : load.values().iterator().next();

@@ -111,6 +111,23 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
+    void shouldPublishALoadOnlyRefreshOncePerRefreshIntervalAndEveryOtherChangeAtOnce() {
+        try (TopologyFixture t = new TopologyFixture(Map.of("heartbeat.timeout", "10s", "heartbeat.registry.refresh", "10s"))) {
+            for (int i = 0; i <= 6; i++) { // beats at 0, 3, ..., 18 s: new at 0, then the first 10 s after it, at 12
+                Instant at = T0.plusSeconds(3L * i);
+                t.heartbeat(Events.heartbeat("chat", "chat-1", at, 3000, "UP"), at);
+            }
+            assertThat(t.registry()).extracting(r -> r.timestamp()).containsExactly(
+                    T0.toEpochMilli(), T0.plusSeconds(12).toEpochMilli());
+
+            Instant stop = T0.plusSeconds(19);
+            t.heartbeat(Events.heartbeat("chat", "chat-1", stop, 3000, "STOPPING"), stop);
+
+            assertThat(t.registry()).singleElement().satisfies(r -> assertThat(r.value()).contains("\"status\":\"STOPPED\""));
+        }
+    }
+
+    @Test
     void shouldDeregisterWithoutAlertOnStopping() {
         beat("chat-1", "UP");
         wait(Duration.ofSeconds(2));

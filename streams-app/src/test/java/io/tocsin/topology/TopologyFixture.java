@@ -72,10 +72,14 @@ public final class TopologyFixture implements AutoCloseable {
         silences = driver.createInputTopic(topics.silences(), new StringSerializer(), new StringSerializer());
     }
 
-    /** Group changes are published at once unless a test sets the interval: most read the topic right after an event. */
+    /**
+     * Group changes and registry refreshes are published at once unless a test sets their intervals: most read the
+     * topics right after an event.
+     */
     private static Map<String, String> publishingAtOnceUnlessSet(Map<String, String> settings) {
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.putIfAbsent(AppConfig.ERROR_GROUPS_PUBLISH_INTERVAL.name(), "0s");
+        all.putIfAbsent(AppConfig.HEARTBEAT_REGISTRY_REFRESH.name(), "0s");
         return all;
     }
 
