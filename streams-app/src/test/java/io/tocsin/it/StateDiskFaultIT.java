@@ -186,8 +186,9 @@ class StateDiskFaultIT {
     }
 
     private static Map<String, String> env(Path stateDir) {
+        // every event kept whole as its group's sample (by default one a minute is): the big events must fill the disk
         return Map.of("TOCSIN_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "TOCSIN_STATE_DIR", stateDir.toString(),
-                "TOCSIN_HTTP_BIND", "127.0.0.1");
+                "TOCSIN_HTTP_BIND", "127.0.0.1", "TOCSIN_ERROR_SAMPLE_INTERVAL", "0s");
     }
 
     /** Writes zeros until the disk refuses: a real full disk, not a sparse file. Returns the bytes written. */
