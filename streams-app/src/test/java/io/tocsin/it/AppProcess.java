@@ -29,7 +29,15 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts {@code run} and waits until its {@code /health/ready} answers 200; fails if it exits first. */
     static AppProcess run(Map<String, String> env, Path log) throws Exception {
-        AppProcess app = start(env, log);
+        return ready(start("run", env, log), log);
+    }
+
+    /** Starts a verb ({@code run}, {@code dev}, {@code demo}) and waits until it is ready, as {@link #run} does. */
+    static AppProcess ready(String verb, Map<String, String> env, Path log) throws Exception {
+        return ready(start(verb, env, log), log);
+    }
+
+    private static AppProcess ready(AppProcess app, Path log) {
         await("streams-app process ready", Duration.ofSeconds(90)).until(() -> {
             if (!app.process.isAlive()) {
                 throw new IllegalStateException("streams-app exited with " + app.process.exitValue() + ", see " + log);
@@ -41,9 +49,13 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts {@code run} without waiting for anything: for tests of how it fails to start. */
     static AppProcess start(Map<String, String> env, Path log) throws Exception {
+        return start("run", env, log);
+    }
+
+    private static AppProcess start(String verb, Map<String, String> env, Path log) throws Exception {
         int port = EmbeddedKafkaBroker.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), "run"))
+        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), verb))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         pb.environment().put("TOCSIN_HTTP_PORT", String.valueOf(port));
