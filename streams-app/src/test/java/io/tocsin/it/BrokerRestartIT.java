@@ -134,8 +134,13 @@ class BrokerRestartIT {
                 long countedAt = System.currentTimeMillis();
                 await("the instance that died is reported", Duration.ofSeconds(60)).until(() ->
                         heartbeatAlerts(bootstrap, GONE_SERVICE).stream().anyMatch(a -> a.kind() == AlertKind.INSTANCE_DOWN));
-                await("10 ERROR alerts and the down alert on Slack", Duration.ofSeconds(60)).until(() ->
-                        postedIds(slack).keySet().containsAll(ids(expectedPosts(bootstrap))) && expectedPosts(bootstrap).size() == 11);
+                try {
+                    await("10 ERROR alerts and the down alert on Slack", Duration.ofSeconds(60)).until(() ->
+                            postedIds(slack).keySet().containsAll(ids(expectedPosts(bootstrap))) && expectedPosts(bootstrap).size() == 11);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("alerts on the topic " + expectedPosts(bootstrap).stream()
+                            .map(x -> x.kind() + " " + x.title() + " " + x.occurrence()).toList() + ", posted " + postedIds(slack).keySet(), e);
+                }
                 Waits.letTimePass(Duration.ofSeconds(5)); // room for a late duplicate or a late false alarm to show
                 sampler.stop();
 
