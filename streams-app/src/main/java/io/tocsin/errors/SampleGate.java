@@ -1,11 +1,10 @@
 package io.tocsin.errors;
 
+import io.tocsin.common.OncePerInterval;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.ExceptionInfo;
 import io.tocsin.model.Frame;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decides which events go on whole as their group's sample: the first of a fingerprint this task sees, then one per
@@ -20,27 +19,15 @@ public final class SampleGate {
     /** In-app frames an alert quotes, so all a cut event keeps of its trace. */
     public static final int FRAMES_QUOTED = 3;
 
-    private final long intervalMs;
-    private final Map<String, Long> lastSampleAt;
+    private final OncePerInterval samples;
 
     public SampleGate(long intervalMs, int capacity) {
-        this.intervalMs = intervalMs;
-        this.lastSampleAt = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.samples = new OncePerInterval(intervalMs, capacity);
     }
 
     /** Whether the event of {@code fingerprint} at event time {@code at} should go whole, as the group's sample. */
     public boolean sample(String fingerprint, long at) {
-        Long last = lastSampleAt.get(fingerprint);
-        if (last != null && at - last < intervalMs) {
-            return false;
-        }
-        lastSampleAt.put(fingerprint, at);
-        return true;
+        return samples.due(fingerprint, at);
     }
 
     /** The event with only what the throttle and an alert use: no cause chain, no frames beyond those quoted. */

@@ -1,5 +1,6 @@
 package io.tocsin.heartbeat;
 
+import io.tocsin.common.OncePerInterval;
 import io.tocsin.model.Alert;
 import io.tocsin.model.HeartbeatEvent;
 import java.time.Instant;
@@ -46,7 +47,11 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     private ProcessorContext<String, HeartbeatOutput> context;
     private KeyValueStore<String, InstanceEntry> instances;
     private InstanceIndex index;
-    private RegistryRefresh registryRefresh;
+    /**
+     * When a heartbeat that changes only load and time is worth a registry record (see {@link #worthPublishing}); in
+     * memory: after a restart each instance's next heartbeat is published, more, never less.
+     */
+    private OncePerInterval registryRefresh;
     private long startedAt;
 
     public HeartbeatMonitorProcessor(Stores stores, HeartbeatRules rules, InputReadiness readiness) {
@@ -62,7 +67,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         this.index = new InstanceIndex(context.getStateStore(stores.index()), rules);
         // once only: a deployment upgrading from the scanning monitor has instances and no index yet
         index.buildIfNeeded(instances);
-        this.registryRefresh = new RegistryRefresh(rules.registryRefresh().toMillis(), REGISTRY_REFRESH_CAPACITY);
+        this.registryRefresh = new OncePerInterval(rules.registryRefresh().toMillis(), REGISTRY_REFRESH_CAPACITY);
         readiness.started(context.taskId().partition());
         this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
         context.schedule(rules.checkInterval(), rules.clock(), this::check);
@@ -307,12 +312,15 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         }
     }
 
-    /** Every change is published but a heartbeat's refresh of the time and load, which is published now and then. */
+    /**
+     * Every change is published at once but a heartbeat's refresh of the time and load, which is published once per
+     * {@code registryRefresh}: the API reads the store, so only readers of the topic see figures up to that old.
+     */
     private boolean worthPublishing(InstanceEntry before, InstanceEntry entry, long at) {
         if (before != null && before.refreshed(entry.lastHeartbeat(), entry.load()).equals(entry)) {
             return registryRefresh.due(entry.key(), at);
         }
-        registryRefresh.published(entry.key(), at);
+        registryRefresh.passed(entry.key(), at);
         return true;
     }
 
