@@ -64,6 +64,11 @@ public record Alert(
         return unrouted(id, AlertKind.ERROR, subject, at, title, text, null, null, null, null, 0);
     }
 
+    /** A synthetic alert that proves the pipeline works end to end; {@code part} says which input it came from. */
+    public static Alert canary(String id, Subject subject, Instant at, String part) {
+        return unrouted(id, AlertKind.CANARY, subject, at, "Tocsin canary", part, null, null, null, null, 0);
+    }
+
     private static Alert unrouted(String id, AlertKind kind, Subject s, Instant at, String title, String text,
                                   Integer occurrence, Integer limit, Instant windowStart, Instant windowEnd, long suppressed) {
         return new Alert(TYPE, EventCodec.VERSION, id, kind, s.key(), s.service(), s.environment(), s.instance(), at, title,

@@ -8,5 +8,7 @@ public enum AlertKind {
     SERVICE_DOWN,
     SERVICE_UP,
     /** An instance that keeps going down and up, reported once instead of as a storm. */
-    INSTANCE_FLAPPING
+    INSTANCE_FLAPPING,
+    /** Tocsin's own synthetic round trip, for its watchdog: counted as delivered, never posted. */
+    CANARY
 }

@@ -12,11 +12,15 @@ import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
 import io.tocsin.model.Alert;
+import io.tocsin.model.Canary;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
 import io.tocsin.topology.AlertTopology;
 import io.tocsin.topology.StateFailures;
 import io.tocsin.topology.StoreNames;
+import io.tocsin.watchdog.CanaryClock;
+import io.tocsin.watchdog.CanarySink;
+import io.tocsin.watchdog.Watchdog;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -44,14 +48,17 @@ public final class TocsinApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final AlertNotifier notifier;
+    private final Optional<Watchdog> watchdog;
     private final HttpApi http;
     private final KafkaStreamsMetrics streamsMetrics;
     private final String alertDestination;
     private final KafkaProducer<String, byte[]> producer;
     private final BoundedRocksDbMemory.Shared rocksDbMemory;
 
-    private TocsinApp(KafkaStreams streams, AlertNotifier notifier, HttpApi http, KafkaStreamsMetrics streamsMetrics,
-                      KafkaProducer<String, byte[]> producer, BoundedRocksDbMemory.Shared rocksDbMemory, String alertDestination) {
+    private TocsinApp(KafkaStreams streams, AlertNotifier notifier, Optional<Watchdog> watchdog, HttpApi http,
+                      KafkaStreamsMetrics streamsMetrics, KafkaProducer<String, byte[]> producer,
+                      BoundedRocksDbMemory.Shared rocksDbMemory, String alertDestination) {
+        this.watchdog = watchdog;
         this.producer = producer;
         this.rocksDbMemory = rocksDbMemory;
         this.alertDestination = alertDestination;
@@ -63,6 +70,9 @@ public final class TocsinApp implements AutoCloseable {
 
     public static TocsinApp start(AppConfig config, PrintStream console) {
         Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
+        // every notifier has the canary route, whether or not its own watchdog is on: a peer's canary is never posted
+        CanaryClock canaries = new CanaryClock();
+        sinks.put(Canary.ROUTE, new CanarySink(canaries));
         StateDirCheck.requireWritable(config.stateDir());
         TopicProvisioner.ensure(config);
         Topics topics = new Topics(config.topicPrefix());
@@ -101,11 +111,13 @@ public final class TocsinApp implements AutoCloseable {
 
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
         AlertNotifier notifier = AlertNotifier.forConfig(config, producer, sinks, metrics).start();
+        Optional<Watchdog> watchdog = config.watchdog().map(settings -> new Watchdog(settings, canaries,
+                notifier::assignedPartitions, producer, topics, self.host() + "-" + self.port(), metrics).start());
         http.serve(streams, config.applicationId(), metrics, self, producer, topics.silences(), List.of(
                 new HealthPart("streams", () -> stateFailure.get() == null ? streams.state().name()
                         : streams.state().name() + ": " + stateFailure.get(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
-        return new TocsinApp(streams, notifier, http, streamsMetrics, producer, rocksDbMemory,
+        return new TocsinApp(streams, notifier, watchdog, http, streamsMetrics, producer, rocksDbMemory,
                 sinks.get(Alert.DEFAULT_ROUTE).describe());
     }
 
@@ -128,6 +140,7 @@ public final class TocsinApp implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.ifPresent(Watchdog::close); // first: no ping may claim health while the rest shuts down
         http.close();
         notifier.close();
         producer.close(Duration.ofSeconds(5));

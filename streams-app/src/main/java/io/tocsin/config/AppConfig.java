@@ -11,8 +11,10 @@ import io.tocsin.model.Settings;
 import io.tocsin.routing.Matchers;
 import io.tocsin.routing.Route;
 import io.tocsin.routing.RoutingRules;
+import io.tocsin.watchdog.Watchdog;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,7 @@ public record AppConfig(
         RoutingRules routing,
         Optional<String> publicUrl,
         Optional<String> applicationServer,
+        Optional<Watchdog.Settings> watchdog,
         Map<String, String> kafka,
         Map<String, String> effective) {
 
@@ -151,6 +154,10 @@ public record AppConfig(
             Duration.ZERO, "at most one post per route per interval");
     public static final ConfigKey<Optional<String>> PUBLIC_URL = K.url("http.public-url", "(unset: no links in messages)",
             "where people reach this app's HTTP API; messages link to error groups there");
+    public static final ConfigKey<Optional<String>> WATCHDOG_URL = K.secretUrl("watchdog.url", "(unset: no watchdog)",
+            "dead man's switch: GET while canaries come through the whole pipeline (e.g. a healthchecks-style check URL)");
+    public static final ConfigKey<Duration> WATCHDOG_INTERVAL = K.duration("watchdog.interval", Duration.ofMinutes(1),
+            Duration.ofSeconds(1), "a canary round and (when the last came through) a ping this often");
     public static final ConfigKey<List<String>> ROUTES = K.list(RoutingRules.ROUTES, List.of(),
             "named routes, tried in order before the default one (route.<name>.*)");
     public static final String KAFKA_PREFIX = K.prefix("kafka.");
@@ -258,6 +265,7 @@ public record AppConfig(
                 RoutingRules.from(s, new Route(Alert.DEFAULT_ROUTE, Matchers.ANY, webhook, token.flatMap(t -> channel), Optional.empty())),
                 r.get(PUBLIC_URL),
                 r.get(APPLICATION_SERVER),
+                r.get(WATCHDOG_URL).map(url -> new Watchdog.Settings(URI.create(url), r.get(WATCHDOG_INTERVAL))),
                 kafka,
                 r.effective());
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
 import io.tocsin.model.Alert;
+import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -98,6 +100,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final Counter skipped;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Set<Integer> assigned = Set.of();
 
     public AlertNotifier(Properties consumerProps, KafkaProducer<String, byte[]> producer, DeliveredIds delivered,
                          Map<String, AlertSink> sinks, Settings settings, MeterRegistry metrics) {
@@ -122,6 +125,11 @@ public final class AlertNotifier implements AutoCloseable {
         Settings settings = new Settings(topics.alerts(), topics.alertsUndelivered(), config.slackBatchMin(),
                 config.slackRouteInterval(), new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()));
         return new AlertNotifier(KafkaClients.notifierConsumer(config), producer, delivered, sinks, settings, metrics);
+    }
+
+    /** The alerts partitions this notifier reads now (the watchdog sends its canaries' alerts there). */
+    public Set<Integer> assignedPartitions() {
+        return assigned;
     }
 
     /** Whether the notifier is working: started, not closed, its thread alive. */
@@ -196,7 +204,16 @@ public final class AlertNotifier implements AutoCloseable {
             offsets.finished(tp, r.offset());
             return;
         }
-        RouteQueue q = routes.getOrDefault(alert.route(), routes.get(Alert.DEFAULT_ROUTE));
+        RouteQueue q = routes.get(alert.route());
+        if (q == null && alert.kind() == AlertKind.CANARY) {
+            // a canary of a peer whose watchdog this notifier does not serve: done, and never posted
+            skipped.increment();
+            offsets.finished(tp, r.offset());
+            return;
+        }
+        if (q == null) {
+            q = routes.get(Alert.DEFAULT_ROUTE);
+        }
         q.waiting.add(new Pending(tp, r.offset(), alert, System.currentTimeMillis()));
     }
 
@@ -334,16 +351,23 @@ public final class AlertNotifier implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             commit();
             drop(partitions);
+            noteAssignment();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            noteAssignment();
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             drop(partitions);
+            noteAssignment();
         }
+    }
+
+    private void noteAssignment() {
+        assigned = consumer.assignment().stream().map(TopicPartition::partition).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Forgets what waits from these partitions: it is read again from the committed offset, here or by a peer. */

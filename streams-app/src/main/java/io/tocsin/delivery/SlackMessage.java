@@ -132,6 +132,7 @@ public final class SlackMessage {
             case INSTANCE_DOWN, SERVICE_DOWN -> ":red_circle:";
             case INSTANCE_UP, SERVICE_UP -> ":large_green_circle:";
             case INSTANCE_FLAPPING -> ":warning:";
+            case CANARY -> ":bird:";
         };
     }
 }

@@ -3,6 +3,7 @@ package io.tocsin.errors;
 import io.tocsin.metrics.Counters;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.model.Canary;
 import io.tocsin.model.Durations;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.Frame;
@@ -101,6 +102,10 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     public void process(Record<String, GroupedError> record) {
         GroupedError error = record.value();
         if (error == null || record.key() == null) {
+            return;
+        }
+        if (Canary.isCanary(error.event().service())) {
+            emitAlert(Canary.alert(Canary.Part.EXCEPTION, error.event().instance(), error.event().timestamp()));
             return;
         }
         long t = record.timestamp();

@@ -2,6 +2,7 @@ package io.tocsin.heartbeat;
 
 import io.tocsin.common.OncePerInterval;
 import io.tocsin.model.Alert;
+import io.tocsin.model.Canary;
 import io.tocsin.model.HeartbeatEvent;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,6 +88,11 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             return;
         }
         readiness.processed(context.taskId().partition(), record.timestamp());
+        if (Canary.isCanary(signal.service())) {
+            context.forward(new Record<>(signal.key(), HeartbeatOutput.alert(
+                    Canary.alert(Canary.Part.HEARTBEAT, signal.instance(), signal.beat().timestamp())), record.timestamp()));
+            return;
+        }
         long at = record.timestamp();
         if (previous != null && at < previous.lastHeartbeat().toEpochMilli()) {
             return;

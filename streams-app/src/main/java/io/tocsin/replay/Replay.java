@@ -5,6 +5,8 @@ import io.tocsin.config.KafkaClients;
 import io.tocsin.errors.ErrorGroup;
 import io.tocsin.errors.Fingerprinter;
 import io.tocsin.heartbeat.InputReadiness;
+import io.tocsin.model.Alert;
+import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
 import io.tocsin.model.InvalidEventException;
@@ -182,7 +184,10 @@ public final class Replay {
     private void takeAlerts() {
         for (TestRecord<String, byte[]> r : alerts.readRecordsToList()) {
             try {
-                report.alert(codec.parseAlert(r.value()), wallClock);
+                Alert alert = codec.parseAlert(r.value());
+                if (alert.kind() != AlertKind.CANARY) { // the live app's watchdog traffic is not part of what happened
+                    report.alert(alert, wallClock);
+                }
             } catch (InvalidEventException e) {
                 throw new IllegalStateException("the topology wrote an unreadable alert", e);
             }

@@ -58,6 +58,10 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
         if (alert == null) {
             return;
         }
+        if (alert.kind() == AlertKind.CANARY) {
+            context.forward(record); // the watchdog's own: no rule, silence or inhibition applies
+            return;
+        }
         String route = rules.routeFor(alert).name();
         Alert routed;
         String postedDown = postedOutages == null ? null : postedOutages.get(alert.key());

@@ -14,7 +14,7 @@ public enum Severity {
             case INSTANCE_DOWN, SERVICE_DOWN -> CRITICAL;
             case ERROR -> ERROR;
             case ERROR_DIGEST, INSTANCE_FLAPPING -> WARNING;
-            case INSTANCE_UP, SERVICE_UP -> INFO;
+            case INSTANCE_UP, SERVICE_UP, CANARY -> INFO;
         };
     }
 }

@@ -124,6 +124,11 @@ public final class TopologyFixture implements AutoCloseable {
         return out;
     }
 
+    /** The alerts as records: key (which picks the partition) and JSON value. */
+    public List<TestRecord<String, String>> alertRecords() {
+        return alerts.readRecordsToList();
+    }
+
     public List<TestRecord<String, String>> deadLetters() {
         return driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
