@@ -36,6 +36,7 @@ public record AgentConfig(
         Duration stormWindow,
         Duration unreachableWarnAfter,
         String fallbackWebhookUrl,
+        Map<String, String> kafka,
         Map<String, String> effective) {
 
     private static final ConfigKeys.Builder K = ConfigKeys.builder();
@@ -77,22 +78,19 @@ public record AgentConfig(
     public static final ConfigKey<String> SPOOL_DIR = K.custom("spool.dir", "spool directory (default $TMPDIR/tocsin-spool/<service>)",
             (s, n) -> s.string(n, Path.of(System.getProperty("java.io.tmpdir"), "tocsin-spool", s.required(SERVICE.name())).toString()),
             v -> v);
+    /** {@code kafka.<client key>}: passed to the agent's producer (e.g. SASL/SSL settings), as in the streams app. */
+    public static final String KAFKA_PREFIX = K.prefix("kafka.");
     public static final ConfigKeys KEYS = K.build();
 
     public AgentConfig {
         inAppPackages = List.copyOf(inAppPackages);
+        kafka = Map.copyOf(kafka);
         effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
     }
 
     /** Builds a configuration from explicit values over system properties over the environment. */
     public static AgentConfig load(Map<String, String> explicit, Properties systemProperties, Map<String, String> env) {
-        Map<String, String> values = new LinkedHashMap<>(Settings.fromEnvironment(env, KEYS.names()).values());
-        for (String key : KEYS.names()) {
-            String v = systemProperties.getProperty("tocsin." + key);
-            if (v != null) {
-                values.put(key, v);
-            }
-        }
+        Map<String, String> values = environmentAndSystem(systemProperties, env);
         for (Map.Entry<String, String> e : explicit.entrySet()) {
             KEYS.requireKnown(e.getKey(), "agent key");
             values.put(e.getKey(), e.getValue());
@@ -116,7 +114,35 @@ public record AgentConfig(
                 r.get(STORM_WINDOW),
                 r.get(UNREACHABLE_WARN_AFTER),
                 r.get(FALLBACK_WEBHOOK).orElse(null),
+                kafkaSettings(values),
                 r.effective());
+    }
+
+    /** The {@code kafka.*} settings of the environment and system properties (for the CLI verbs, which take no agent args). */
+    public static Map<String, String> kafkaSettings(Properties systemProperties, Map<String, String> env) {
+        return kafkaSettings(environmentAndSystem(systemProperties, env));
+    }
+
+    /** Values from {@code TOCSIN_*} variables, overridden by {@code tocsin.*} system properties. */
+    private static Map<String, String> environmentAndSystem(Properties systemProperties, Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>(Settings.fromEnvironment(env, KEYS.names()).values());
+        for (String key : systemProperties.stringPropertyNames()) {
+            String name = key.startsWith("tocsin.") ? key.substring("tocsin.".length()) : null;
+            if (name != null && (KEYS.names().contains(name) || name.startsWith(KAFKA_PREFIX))) {
+                values.put(name, systemProperties.getProperty(key));
+            }
+        }
+        return values;
+    }
+
+    private static Map<String, String> kafkaSettings(Map<String, String> values) {
+        Map<String, String> kafka = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), v);
+            }
+        });
+        return kafka;
     }
 
     public static AgentConfig of(String service, String environment, String bootstrapServers) {
@@ -148,6 +174,7 @@ public record AgentConfig(
                 m.put(k, v);
             }
         });
+        kafka.forEach((k, v) -> m.put(KAFKA_PREFIX + k, v));
         return m;
     }
 

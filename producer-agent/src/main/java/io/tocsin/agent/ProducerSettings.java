@@ -1,6 +1,7 @@
 package io.tocsin.agent;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,6 +45,32 @@ public final class ProducerSettings {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024);
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        return withClientSettings(p, config.kafka());
+    }
+
+    /**
+     * {@code kafka.*} settings (security, timeouts) over ours, except the serializers our records need. Kafka class
+     * names in them (a JAAS login module, a callback handler) are written as users know them, {@code org.apache.kafka…};
+     * inside the agent's jar Kafka lives under a relocated package, so they are pointed there.
+     */
+    public static Properties withClientSettings(Properties p, Map<String, String> kafka) {
+        String relocatedRoot = kafkaRoot(ProducerConfig.class.getPackageName());
+        kafka.forEach((key, value) -> {
+            if (!key.equals(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG) && !key.equals(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
+                p.put(key, relocated(value, relocatedRoot));
+            }
+        });
         return p;
+    }
+
+    /** Kafka's root package as this class sees it, from the package of one of its classes ({@code ….clients.producer}). */
+    static String kafkaRoot(String producerPackage) {
+        return producerPackage.substring(0, producerPackage.length() - ".clients.producer".length());
+    }
+
+    static String relocated(String value, String kafkaRoot) {
+        // built at run time: the shade plugin rewrites string constants that name a relocated package
+        String original = String.join(".", "org", "apache", "kafka") + ".";
+        return kafkaRoot.equals(original.substring(0, original.length() - 1)) ? value : value.replace(original, kafkaRoot + ".");
     }
 }

@@ -40,13 +40,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final boolean temporary;
+    /** A second listener, SASL_PLAINTEXT with PLAIN, and its one user; 0 and null without. */
+    private final int saslPort;
+    private final String saslUser;
+    private final String saslPassword;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(String host, int port, Path dataDir, boolean temporary) {
+    private EmbeddedKafkaBroker(String host, int port, Path dataDir, boolean temporary, int saslPort, String saslUser,
+                                String saslPassword) {
         this.host = host;
         this.port = port;
         this.dataDir = dataDir;
         this.temporary = temporary;
+        this.saslPort = saslPort;
+        this.saslUser = saslUser;
+        this.saslPassword = saslPassword;
     }
 
     /**
@@ -55,10 +63,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir where to keep the log; null for a temporary directory removed on close
      */
     public static EmbeddedKafkaBroker start(String host, int port, Path dataDir) {
+        return start(host, port, dataDir, 0, null, null);
+    }
+
+    /**
+     * A broker on free loopback ports in a temporary directory with, besides its plaintext listener, a SASL_PLAINTEXT
+     * one that accepts {@code user}/{@code password} (mechanism PLAIN): for tests of clients configured through
+     * {@code kafka.*}.
+     */
+    public static EmbeddedKafkaBroker startOnFreePortWithSasl(String user, String password) {
+        return start("127.0.0.1", freePort(), null, freePort(), user, password);
+    }
+
+    private static EmbeddedKafkaBroker start(String host, int port, Path dataDir, int saslPort, String saslUser, String saslPassword) {
         try {
             boolean temporary = dataDir == null;
             Path dir = temporary ? Files.createTempDirectory("tocsin-kafka-") : dataDir.toAbsolutePath();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(host, port, dir, temporary);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(host, port, dir, temporary, saslPort, saslUser, saslPassword);
             broker.startServer();
             return broker;
         } catch (IOException e) {
@@ -73,6 +94,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return host + ":" + port;
+    }
+
+    /** The SASL_PLAINTEXT listener of {@link #startOnFreePortWithSasl}. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     public Path dataDir() {
@@ -116,7 +145,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
+        if (saslPort != 0) {
+            addSaslListener(p);
+        }
         return p;
+    }
+
+    private void addSaslListener(Properties p) {
+        String sasl = "SASL_PLAINTEXT://127.0.0.1:" + saslPort;
+        p.put("listeners", p.getProperty("listeners") + "," + sasl);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + sasl);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + saslUser + "=\"" + saslPassword + "\";");
     }
 
     /** Formats the storage only when it is new, so a restart on the same directory keeps topics and data. */

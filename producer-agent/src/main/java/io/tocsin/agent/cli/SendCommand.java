@@ -1,6 +1,7 @@
 package io.tocsin.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tocsin.agent.AgentConfig;
 import io.tocsin.agent.ProducerSettings;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
@@ -51,7 +52,9 @@ final class SendCommand implements Callable<Integer> {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         AtomicInteger failed = new AtomicInteger();
         int invalid = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrapServers, "tocsin-send", Duration.ofSeconds(30), Duration.ofSeconds(60)));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProducerSettings.withClientSettings(
+                ProducerSettings.reliable(bootstrapServers, "tocsin-send", Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                AgentConfig.kafkaSettings(System.getProperties(), System.getenv())));
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             int lineNo = 0;
             for (String line; (line = in.readLine()) != null; ) {

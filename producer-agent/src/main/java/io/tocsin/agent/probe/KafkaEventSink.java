@@ -1,5 +1,6 @@
 package io.tocsin.agent.probe;
 
+import io.tocsin.agent.AgentConfig;
 import io.tocsin.agent.ProducerSettings;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
@@ -17,7 +18,8 @@ public final class KafkaEventSink implements UrlProber.EventSink, AutoCloseable 
     private final EventCodec codec = new EventCodec();
 
     public KafkaEventSink(String bootstrapServers, String topicPrefix) {
-        this.producer = new KafkaProducer<>(ProducerSettings.reliable(bootstrapServers, "tocsin-probe"));
+        this.producer = new KafkaProducer<>(ProducerSettings.withClientSettings(ProducerSettings.reliable(bootstrapServers, "tocsin-probe"),
+                AgentConfig.kafkaSettings(System.getProperties(), System.getenv())));
         this.topics = new Topics(topicPrefix);
     }
 
