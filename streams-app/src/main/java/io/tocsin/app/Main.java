@@ -8,14 +8,17 @@ import io.tocsin.delivery.DeliveryResult;
 import io.tocsin.demo.DemoTraffic;
 import io.tocsin.model.Alert;
 import io.tocsin.model.ConfigException;
+import io.tocsin.model.Durations;
 import io.tocsin.replay.ReplayCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
@@ -66,7 +69,7 @@ public final class Main {
         Path config;
 
         AppConfig load() {
-            return AppConfig.load(config, System.getenv(), LOG::warn);
+            return load(Map.of());
         }
 
         /**
@@ -75,15 +78,26 @@ public final class Main {
          * version's topology) means nothing to this one and can stop Kafka Streams from starting.
          */
         AppConfig loadLocal(Path stateDir) {
-            return AppConfig.load(config, System.getenv(), LOG::warn, Map.of(AppConfig.HTTP_BIND.name(), "127.0.0.1",
-                    AppConfig.STATE_DIR.name(), stateDir.toString()));
+            return load(Map.of(AppConfig.HTTP_BIND.name(), "127.0.0.1", AppConfig.STATE_DIR.name(), stateDir.toString()));
+        }
+
+        /** Loads, then switches the log format before logging the warnings of the load, so they come in it too. */
+        private AppConfig load(Map<String, String> verbDefaults) {
+            List<String> warnings = new ArrayList<>();
+            AppConfig loaded = AppConfig.load(config, System.getenv(), warnings::add, verbDefaults);
+            ConsoleLogging.use(loaded.logFormat());
+            warnings.forEach(LOG::warn);
+            return loaded;
         }
     }
 
     /** Verbs that stay up until the process is stopped; resources are closed in reverse order of start. */
     abstract static class Service implements Callable<Integer> {
+        /** How much longer than shutdown.timeout a stop may run before the process is halted: a last resort. */
+        private static final Duration HALT_MARGIN = Duration.ofSeconds(5);
         private final Deque<AutoCloseable> resources = new ArrayDeque<>();
         private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile Duration shutdownTimeout = AppConfig.SHUTDOWN_TIMEOUT_DEFAULT;
 
         <T extends AutoCloseable> T keep(T resource) {
             resources.push(resource);
@@ -92,11 +106,34 @@ public final class Main {
 
         int serveUntilStopped() throws InterruptedException {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                closeAll();
+                stopWithin(shutdownTimeout);
                 stopped.countDown();
             }, "tocsin-shutdown"));
             stopped.await();
             return 0;
+        }
+
+        /**
+         * Closes everything, each part bounded by what is left of {@code timeout} (TocsinApp divides it among its
+         * parts); should a part still hang, the process is halted a little after the bound rather than never exiting.
+         */
+        private void stopWithin(Duration timeout) {
+            long start = System.nanoTime();
+            LOG.info("stopping (at most {})", Durations.format(timeout));
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(timeout.plus(HALT_MARGIN).toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                LOG.error("did not stop within {} (shutdown.timeout); halting", Durations.format(timeout));
+                Runtime.getRuntime().halt(1);
+            }, "tocsin-shutdown-bound");
+            halt.setDaemon(true);
+            halt.start();
+            closeAll();
+            halt.interrupt();
+            LOG.info("stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
         }
 
         void closeAll() {
@@ -123,6 +160,7 @@ public final class Main {
         abstract void start() throws Exception;
 
         EmbeddedKafkaBroker startBroker(AppConfig config, Path dataDir) {
+            shutdownTimeout = config.shutdownTimeout();
             EmbeddedKafkaBroker broker = keep(EmbeddedKafkaBroker.start(config.bootstrapHost(), config.bootstrapPort(), dataDir));
             System.out.println("Kafka broker (embedded, single-node KRaft) listening on " + broker.bootstrapServers()
                     + (dataDir == null ? " (temporary data)" : " (data in " + broker.dataDir() + ")"));
@@ -130,6 +168,7 @@ public final class Main {
         }
 
         TocsinApp startApp(AppConfig config) {
+            shutdownTimeout = config.shutdownTimeout();
             TocsinApp app = keep(TocsinApp.start(config, System.out));
             System.out.println("Tocsin running: HTTP on port " + app.httpPort() + ", alerts to " + app.alertDestination());
             return app;

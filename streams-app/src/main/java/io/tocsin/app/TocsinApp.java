@@ -11,8 +11,10 @@ import io.tocsin.config.KafkaClients;
 import io.tocsin.delivery.AlertNotifier;
 import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
+import io.tocsin.metrics.StateStoreMeters;
 import io.tocsin.model.Alert;
 import io.tocsin.model.Canary;
+import io.tocsin.model.Durations;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
 import io.tocsin.topology.AlertTopology;
@@ -54,11 +56,13 @@ public final class TocsinApp implements AutoCloseable {
     private final String alertDestination;
     private final KafkaProducer<String, byte[]> producer;
     private final BoundedRocksDbMemory.Shared rocksDbMemory;
+    private final Duration shutdownTimeout;
 
     private TocsinApp(KafkaStreams streams, AlertNotifier notifier, Optional<Watchdog> watchdog, HttpApi http,
                       KafkaStreamsMetrics streamsMetrics, KafkaProducer<String, byte[]> producer,
-                      BoundedRocksDbMemory.Shared rocksDbMemory, String alertDestination) {
+                      BoundedRocksDbMemory.Shared rocksDbMemory, String alertDestination, Duration shutdownTimeout) {
         this.watchdog = watchdog;
+        this.shutdownTimeout = shutdownTimeout;
         this.producer = producer;
         this.rocksDbMemory = rocksDbMemory;
         this.alertDestination = alertDestination;
@@ -105,6 +109,7 @@ public final class TocsinApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().meterFilter(StateStoreMeters.oneStoreTag());
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(metrics);
         streams.start();
@@ -118,7 +123,7 @@ public final class TocsinApp implements AutoCloseable {
                         : streams.state().name() + ": " + stateFailure.get(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));
         return new TocsinApp(streams, notifier, watchdog, http, streamsMetrics, producer, rocksDbMemory,
-                sinks.get(Alert.DEFAULT_ROUTE).describe());
+                sinks.get(Alert.DEFAULT_ROUTE).describe(), config.shutdownTimeout());
     }
 
     public String alertDestination() {
@@ -138,18 +143,31 @@ public final class TocsinApp implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * Stops within {@code shutdown.timeout}, in the order that loses nothing: no new HTTP requests; the notifier ends
+     * a post in flight, records it and commits its offsets; Kafka Streams commits and leaves its group; then the
+     * producer the notifier and the API wrote with. Each step gets what the earlier ones left of the bound.
+     */
     @Override
     public void close() {
         watchdog.ifPresent(Watchdog::close); // first: no ping may claim health while the rest shuts down
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         http.close();
-        notifier.close();
-        producer.close(Duration.ofSeconds(5));
-        streamsMetrics.close();
+        notifier.close(left(deadline));
         // leave the group at once: a successor (restart, deploy) then rebalances without waiting out the session timeout
-        boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+        boolean closed = streams.close(CloseOptions.timeout(left(deadline))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        producer.close(left(deadline));
+        streamsMetrics.close();
         if (closed) {
             rocksDbMemory.close(); // not under a stream thread that may still read a store: left to the process exit
+        } else {
+            LOG.warn("Kafka Streams did not close within shutdown.timeout ({}); uncommitted input is processed again at"
+                    + " the next start", Durations.format(shutdownTimeout));
         }
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 }

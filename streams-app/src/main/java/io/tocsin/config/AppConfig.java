@@ -64,6 +64,8 @@ public record AppConfig(
         Optional<String> publicUrl,
         Optional<String> applicationServer,
         Optional<Watchdog.Settings> watchdog,
+        LogFormat logFormat,
+        Duration shutdownTimeout,
         Map<String, String> kafka,
         Map<String, String> effective) {
 
@@ -160,6 +162,12 @@ public record AppConfig(
             Duration.ofSeconds(1), "a canary round and (when the last came through) a ping this often");
     public static final ConfigKey<List<String>> ROUTES = K.list(RoutingRules.ROUTES, List.of(),
             "named routes, tried in order before the default one (route.<name>.*)");
+    public static final ConfigKey<LogFormat> LOG_FORMAT = K.custom("log.format",
+            "how log lines on stderr are written: text (default) or json (one JSON object a line)",
+            (s, n) -> LogFormat.parse(n, s.string(n, LogFormat.TEXT.shown())), LogFormat::shown);
+    public static final Duration SHUTDOWN_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+    public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = K.duration("shutdown.timeout", SHUTDOWN_TIMEOUT_DEFAULT,
+            Duration.ofSeconds(1), "the most a stop (SIGTERM, Ctrl-C) may take: in-flight posts end, offsets are committed");
     public static final String KAFKA_PREFIX = K.prefix("kafka.");
     static {
         RoutingRules.PREFIXES.forEach(K::prefix);
@@ -266,6 +274,8 @@ public record AppConfig(
                 r.get(PUBLIC_URL),
                 r.get(APPLICATION_SERVER),
                 r.get(WATCHDOG_URL).map(url -> new Watchdog.Settings(URI.create(url), r.get(WATCHDOG_INTERVAL))),
+                r.get(LOG_FORMAT),
+                r.get(SHUTDOWN_TIMEOUT),
                 kafka,
                 r.effective());
     }

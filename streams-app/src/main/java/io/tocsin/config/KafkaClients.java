@@ -50,7 +50,10 @@ public final class KafkaClients {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // what a record that makes a processor fail does (dead letters, or fail on a broken store): AlertTopology.errorHandling
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // the partition assignor reads its own StreamsConfig from the main consumer's settings, which leave this key
+        // out, and would warn that it is off
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
         return withPassThrough(config, p);

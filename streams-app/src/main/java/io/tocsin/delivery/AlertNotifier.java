@@ -35,6 +35,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Reads {@code tocsin.alerts} (read_committed) and delivers each alert to its route's sink, in order per route.
@@ -195,13 +197,28 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             alert = codec.parseAlert(r.value());
         } catch (InvalidEventException | RuntimeException e) {
-            toUndelivered(r.key(), r.value(), "unreadable alert: " + e.getMessage(), "none");
+            String reason = "unreadable alert: " + e.getMessage();
+            toUndelivered(r.key(), r.value(), reason, "none");
+            LOG.atInfo().addKeyValue("alert.key", r.key()).addKeyValue("decision", "refused").addKeyValue("reason", reason)
+                    .log("record at {}-{}@{} refused for good: {}", r.topic(), r.partition(), r.offset(), reason);
             offsets.finished(tp, r.offset());
             return;
         }
-        if (alert.silenced() || delivered.contains(alert.id()) || !queued.add(alert.id())) {
-            skipped.increment();
-            offsets.finished(tp, r.offset());
+        if (alert.silenced()) {
+            decided(alert, alert.route(), "silenced").addKeyValue("silenced.by", alert.silencedBy())
+                    .log("alert {} {} silenced by {}", alert.id(), alert.kind(), alert.silencedBy());
+            skip(tp, r.offset());
+            return;
+        }
+        if (delivered.contains(alert.id())) {
+            alreadyDelivered(alert);
+            skip(tp, r.offset());
+            return;
+        }
+        if (!queued.add(alert.id())) {
+            decided(alert, alert.route(), "duplicate")
+                    .log("alert {} {} is waiting already: this copy is not posted", alert.id(), alert.kind());
+            skip(tp, r.offset());
             return;
         }
         RouteQueue q = routes.get(alert.route());
@@ -217,13 +234,32 @@ public final class AlertNotifier implements AutoCloseable {
         q.waiting.add(new Pending(tp, r.offset(), alert, System.currentTimeMillis()));
     }
 
+    private void skip(TopicPartition tp, long offset) {
+        skipped.increment();
+        offsets.finished(tp, offset);
+    }
+
+    private void alreadyDelivered(Alert alert) {
+        decided(alert, alert.route(), "already-delivered").log("alert {} {} was delivered before: not posted again", alert.id(), alert.kind());
+    }
+
+    /**
+     * The one INFO line an alert's settled fate gets (delivered, silenced, not posted again, refused for good), its
+     * identity as key-value pairs, so JSON log lines carry them as fields.
+     */
+    private static LoggingEventBuilder decided(Alert alert, String route, String decision) {
+        // the watchdog's canaries (two a minute per instance) would drown the decisions a person looks for
+        return LOG.atLevel(alert.kind() == AlertKind.CANARY ? Level.DEBUG : Level.INFO).addKeyValue("alert.id", alert.id()).addKeyValue("alert.kind", alert.kind())
+                .addKeyValue("alert.key", alert.key()).addKeyValue("alert.route", route).addKeyValue("decision", decision);
+    }
+
     private static boolean due(RouteQueue q, long now) {
         return !q.waiting.isEmpty() && now >= q.nextAttempt;
     }
 
     private void attempt(RouteQueue q, long now) {
         dropDelivered(q);
-        if (!due(q, now)) {
+        if (!running || !due(q, now)) { // stopping: a post in flight ends, no new one starts
             return;
         }
         List<Pending> batch = q.oneAtATime ? List.of(q.waiting.peek()) : takeBatch(q, now);
@@ -232,6 +268,8 @@ public final class AlertNotifier implements AutoCloseable {
             case DELIVERED -> {
                 delivered.record(batch.stream().map(p -> p.alert().id()).toList(), q.route);
                 deliveredCount.increment(batch.size());
+                batch.forEach(p -> decided(p.alert(), q.route, "delivered").addKeyValue("sink", q.sink.describe())
+                        .log("alert {} {} delivered to route {} ({})", p.alert().id(), p.alert().kind(), q.route, q.sink.describe()));
                 finish(q, batch);
                 q.failures = 0;
                 q.oneAtATime = false;
@@ -249,7 +287,11 @@ public final class AlertNotifier implements AutoCloseable {
                 undelivered.increment(batch.size());
                 LOG.error("route {} ({}) refused {} alert(s) for good: {}; they go to {}", q.route, q.sink.describe(),
                         batch.size(), result.reason(), settings.undeliveredTopic());
-                batch.forEach(p -> toUndelivered(p.alert().key(), codec.write(p.alert()), result.reason(), q.route));
+                batch.forEach(p -> {
+                    toUndelivered(p.alert().key(), codec.write(p.alert()), result.reason(), q.route);
+                    decided(p.alert(), q.route, "refused").addKeyValue("reason", result.reason())
+                            .log("alert {} {} refused for good by route {}", p.alert().id(), p.alert().kind(), q.route);
+                });
                 finish(q, batch);
                 q.failures = 0;
             }
@@ -276,6 +318,7 @@ public final class AlertNotifier implements AutoCloseable {
             if (!delivered.contains(p.alert().id())) {
                 return false;
             }
+            alreadyDelivered(p.alert());
             skipped.increment();
             queued.remove(p.alert().id());
             offsets.finished(p.partition(), p.offset());
@@ -393,10 +436,23 @@ public final class AlertNotifier implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Stops within {@code timeout}: a post in flight ends and is recorded, offsets are committed, and no new post
+     * starts (a poll waits at most {@value #MAX_POLL_MS} ms). Only a thread still busy at the bound (Kafka not
+     * answering) is woken, at the cost of that commit: what was delivered is recorded, so nothing is posted again.
+     */
+    public void close(Duration timeout) {
         running = false;
-        consumer.wakeup();
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, timeout.toMillis()));
+            if (thread.isAlive()) {
+                LOG.warn("the notifier did not stop within {} ms; waking it", timeout.toMillis());
+                consumer.wakeup();
+                thread.join(1_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

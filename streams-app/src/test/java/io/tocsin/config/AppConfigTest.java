@@ -65,6 +65,20 @@ class AppConfigTest {
     }
 
     @Test
+    void logFormatAndShutdownTimeoutAreReadAndValidated() {
+        assertThat(AppConfig.defaults().logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(AppConfig.defaults().shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        AppConfig c = AppConfig.load(null, Map.of("TOCSIN_LOG_FORMAT", "JSON", "TOCSIN_SHUTDOWN_TIMEOUT", "5s"), w -> { });
+        assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("TOCSIN_LOG_FORMAT", "xml"), w -> { }))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.format").hasMessageContaining("xml");
+        assertThatThrownBy(() -> AppConfig.load(null, Map.of("TOCSIN_SHUTDOWN_TIMEOUT", "0s"), w -> { }))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("shutdown.timeout");
+    }
+
+    @Test
     void shouldMaskSecretsWhenDescribed() {
         AppConfig c = AppConfig.fromMap(Map.of("slack.webhook.url", "https://hooks.example/T000/B000/secret",
                 "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"p\";"));

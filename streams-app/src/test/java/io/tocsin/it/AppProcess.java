@@ -32,6 +32,11 @@ final class AppProcess implements AutoCloseable {
         return ready(start("run", env, log), log);
     }
 
+    /** As {@link #run(Map, Path)}, with stderr (the log lines) apart from stdout, in {@code stderr}. */
+    static AppProcess run(Map<String, String> env, Path log, Path stderr) throws Exception {
+        return ready(start("run", env, log, stderr), log);
+    }
+
     /** Starts a verb ({@code run}, {@code dev}, {@code demo}) and waits until it is ready, as {@link #run} does. */
     static AppProcess ready(String verb, Map<String, String> env, Path log) throws Exception {
         return ready(start(verb, env, log), log);
@@ -53,10 +58,19 @@ final class AppProcess implements AutoCloseable {
     }
 
     private static AppProcess start(String verb, Map<String, String> env, Path log) throws Exception {
+        return start(verb, env, log, null);
+    }
+
+    private static AppProcess start(String verb, Map<String, String> env, Path log, Path stderr) throws Exception {
         int port = EmbeddedKafkaBroker.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", JAR.toAbsolutePath().toString(), verb))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (stderr == null) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+        }
         pb.environment().putAll(env);
         pb.environment().put("TOCSIN_HTTP_PORT", String.valueOf(port));
         return new AppProcess(pb.start(), port);
@@ -88,6 +102,11 @@ final class AppProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         Waits.exited(process, Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, without waiting: for tests of how the app stops. */
+    void terminate() {
+        process.destroy();
     }
 
     /** SIGTERM: the app closes cleanly. */

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /** A real local HTTP server standing in for a Slack incoming webhook; records every POST it accepts. */
@@ -23,6 +25,8 @@ public final class RecordingSlack implements AutoCloseable {
     private final List<Post> refused = new CopyOnWriteArrayList<>();
     private volatile IntSupplier status = () -> 200;
     private volatile String retryAfter;
+    private volatile Duration answerAfter = Duration.ZERO;
+    private final AtomicInteger answered = new AtomicInteger();
     private final java.util.Map<String, Integer> pathStatus = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RecordingSlack() throws IOException {
@@ -40,10 +44,12 @@ public final class RecordingSlack implements AutoCloseable {
             if (code == 429 && retryAfter != null) {
                 ex.getResponseHeaders().set("Retry-After", retryAfter);
             }
+            pause(answerAfter);
             ex.sendResponseHeaders(code, reply.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(reply);
             }
+            answered.incrementAndGet();
         });
         server.start();
     }
@@ -59,6 +65,24 @@ public final class RecordingSlack implements AutoCloseable {
     /** Every post to this path gets this status (e.g. 404 for a webhook that was removed). */
     public void answer(String path, int statusCode) {
         pathStatus.put(path, statusCode);
+    }
+
+    /** Every post is answered this long after it arrived (it is in {@link #posts()} from its arrival): a slow Slack. */
+    public void answerAfter(Duration delay) {
+        this.answerAfter = delay;
+    }
+
+    /** How many posts have had their whole answer written. */
+    public int answered() {
+        return answered.get();
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void retryAfter(String seconds) {
