@@ -160,25 +160,25 @@ public final class EventCodec {
         try {
             return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
-            throw new InvalidEventException("'timestamp' is not an ISO-8601 instant: '" + abbreviate(text) + "'");
+            throw new InvalidEventException(InvalidEventException.Kind.BAD_TIMESTAMP, "'timestamp' is not an ISO-8601 instant: '" + abbreviate(text) + "'");
         }
     }
 
     private JsonNode readObject(byte[] json) throws InvalidEventException {
         if (json == null) {
-            throw new InvalidEventException("empty record value");
+            throw new InvalidEventException(InvalidEventException.Kind.MALFORMED, "empty record value");
         }
         requireUtf8(json);
         JsonNode root;
         try {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("not valid JSON: " + e.getOriginalMessage(), e);
+            throw new InvalidEventException(InvalidEventException.Kind.MALFORMED, "not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new InvalidEventException("not valid JSON: " + e.getMessage(), e);
+            throw new InvalidEventException(InvalidEventException.Kind.MALFORMED, "not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidEventException("not a JSON object");
+            throw new InvalidEventException(InvalidEventException.Kind.MALFORMED, "not a JSON object");
         }
         return root;
     }
@@ -193,7 +193,7 @@ public final class EventCodec {
         CharBuffer out = CharBuffer.allocate(Math.max(16, Math.min(json.length, 8192)));
         for (CoderResult r = decoder.decode(in, out, true); !r.isUnderflow(); r = decoder.decode(in, out, true)) {
             if (r.isError()) {
-                throw new InvalidEventException("not valid UTF-8 at byte " + in.position());
+                throw new InvalidEventException(InvalidEventException.Kind.MALFORMED, "not valid UTF-8 at byte " + in.position());
             }
             out.clear();
         }
@@ -209,7 +209,7 @@ public final class EventCodec {
             throw new InvalidEventException("missing required integer 'version'");
         }
         if (version.asInt() != VERSION) {
-            throw new InvalidEventException("unsupported major version " + version.asInt() + " (this app reads " + VERSION + ")");
+            throw new InvalidEventException(InvalidEventException.Kind.UNSUPPORTED_VERSION, "unsupported major version " + version.asInt() + " (this app reads " + VERSION + ")");
         }
         parseTimestamp(requireText(root, "timestamp"));
     }

@@ -73,7 +73,9 @@ public final class TocsinApp implements AutoCloseable {
     }
 
     public static TocsinApp start(AppConfig config, PrintStream console) {
-        Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().meterFilter(StateStoreMeters.oneStoreTag());
+        Map<String, AlertSink> sinks = AlertSinks.forRoutes(config, console, metrics);
         // every notifier has the canary route, whether or not its own watchdog is on: a peer's canary is never posted
         CanaryClock canaries = new CanaryClock();
         sinks.put(Canary.ROUTE, new CanarySink(canaries));
@@ -108,9 +110,7 @@ public final class TocsinApp implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics.config().meterFilter(StateStoreMeters.oneStoreTag());
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        KafkaStreamsMetrics streamsMetrics = MetricsRefresh.bind(streams, metrics);
         streamsMetrics.bindTo(metrics);
         streams.start();
 

@@ -96,9 +96,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final Set<String> queued = new HashSet<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final EventCodec codec = new EventCodec();
-    private final Counter deliveredCount;
-    private final Counter retried;
-    private final Counter undelivered;
+    private final DeliveryMetrics counts;
     private final Counter skipped;
     private final Thread thread;
     private volatile boolean running = true;
@@ -111,9 +109,7 @@ public final class AlertNotifier implements AutoCloseable {
         this.delivered = delivered;
         this.settings = settings;
         sinks.forEach((route, sink) -> routes.put(route, new RouteQueue(route, sink)));
-        this.deliveredCount = Counter.builder("tocsin.notifier.delivered").description("alerts accepted by Slack").register(metrics);
-        this.retried = Counter.builder("tocsin.notifier.retries").description("delivery attempts to be retried").register(metrics);
-        this.undelivered = Counter.builder("tocsin.notifier.undelivered").description("alerts a route refused for good").register(metrics);
+        this.counts = new DeliveryMetrics(metrics, sinks.keySet());
         this.skipped = Counter.builder("tocsin.notifier.skipped").description("alerts not posted: silenced or delivered before").register(metrics);
         this.thread = new Thread(this::run, "tocsin-notifier");
     }
@@ -198,7 +194,8 @@ public final class AlertNotifier implements AutoCloseable {
             alert = codec.parseAlert(r.value());
         } catch (InvalidEventException | RuntimeException e) {
             String reason = "unreadable alert: " + e.getMessage();
-            toUndelivered(r.key(), r.value(), reason, "none");
+            toUndelivered(r.key(), r.value(), reason, DeliveryMetrics.NO_ROUTE);
+            counts.unreadable();
             LOG.atInfo().addKeyValue("alert.key", r.key()).addKeyValue("decision", "refused").addKeyValue("reason", reason)
                     .log("record at {}-{}@{} refused for good: {}", r.topic(), r.partition(), r.offset(), reason);
             offsets.finished(tp, r.offset());
@@ -223,9 +220,7 @@ public final class AlertNotifier implements AutoCloseable {
         }
         RouteQueue q = routes.get(alert.route());
         if (q == null && alert.kind() == AlertKind.CANARY) {
-            // a canary of a peer whose watchdog this notifier does not serve: done, and never posted
-            skipped.increment();
-            offsets.finished(tp, r.offset());
+            skip(tp, r.offset()); // a canary of a peer whose watchdog this notifier does not serve: never posted
             return;
         }
         if (q == null) {
@@ -263,11 +258,12 @@ public final class AlertNotifier implements AutoCloseable {
             return;
         }
         List<Pending> batch = q.oneAtATime ? List.of(q.waiting.peek()) : takeBatch(q, now);
+        List<Alert> alerts = batch.stream().map(Pending::alert).toList();
         DeliveryResult result = deliver(q, batch);
         switch (result.outcome()) {
             case DELIVERED -> {
                 delivered.record(batch.stream().map(p -> p.alert().id()).toList(), q.route);
-                deliveredCount.increment(batch.size());
+                counts.delivered(q.route, alerts);
                 batch.forEach(p -> decided(p.alert(), q.route, "delivered").addKeyValue("sink", q.sink.describe())
                         .log("alert {} {} delivered to route {} ({})", p.alert().id(), p.alert().kind(), q.route, q.sink.describe()));
                 finish(q, batch);
@@ -276,7 +272,7 @@ public final class AlertNotifier implements AutoCloseable {
                 q.nextAttempt = now + settings.routeInterval().toMillis();
             }
             case RETRY -> {
-                retried.increment();
+                counts.retried(q.route, alerts);
                 q.failures++;
                 Duration wait = settings.retry().delay(q.failures, result.retryAfter());
                 q.nextAttempt = now + wait.toMillis();
@@ -284,7 +280,7 @@ public final class AlertNotifier implements AutoCloseable {
                         batch.size(), result.reason(), q.failures, wait.toMillis());
             }
             case PERMANENT_FAILURE -> {
-                undelivered.increment(batch.size());
+                counts.undelivered(q.route, alerts);
                 LOG.error("route {} ({}) refused {} alert(s) for good: {}; they go to {}", q.route, q.sink.describe(),
                         batch.size(), result.reason(), settings.undeliveredTopic());
                 batch.forEach(p -> {

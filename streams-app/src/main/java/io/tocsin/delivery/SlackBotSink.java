@@ -3,12 +3,14 @@ package io.tocsin.delivery;
 import com.slack.api.Slack;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import io.micrometer.core.instrument.Timer;
 import io.tocsin.model.Alert;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
-/** Posts alerts with a bot token to one channel ({@code chat.postMessage}) through slack-api-client. */
+/** Posts alerts with a bot token to one channel ({@code chat.postMessage}) through slack-api-client, timing each request. */
 public final class SlackBotSink implements AlertSink {
 
     /** Errors that no retry can fix: the alert goes to the undelivered topic. */
@@ -20,21 +22,22 @@ public final class SlackBotSink implements AlertSink {
     private final String token;
     private final String channel;
     private final SlackMessage message;
+    private final Timer requests;
 
-    public SlackBotSink(Slack slack, String token, String channel, SlackMessage message) {
+    public SlackBotSink(Slack slack, String token, String channel, SlackMessage message, Timer requests) {
         this.slack = slack;
         this.token = token;
         this.channel = channel;
         this.message = message;
+        this.requests = requests;
     }
 
     @Override
     public DeliveryResult deliver(List<Alert> alerts) {
         try {
-            ChatPostMessageResponse response = slack.methods(token).chatPostMessage(r -> r
-                    .channel(channel)
-                    .text(message.fallbackText(alerts))
-                    .blocksAsString(message.blocks(alerts).toString()));
+            String text = message.fallbackText(alerts);
+            String blocks = message.blocks(alerts).toString();
+            ChatPostMessageResponse response = post(text, blocks);
             if (response.isOk()) {
                 return DeliveryResult.delivered();
             }
@@ -45,6 +48,15 @@ public final class SlackBotSink implements AlertSink {
                     DeliveryResult.parseRetryAfter(e.getResponse().header("Retry-After")));
         } catch (IOException | RuntimeException e) {
             return DeliveryResult.retry("Slack API unreachable: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private ChatPostMessageResponse post(String text, String blocks) throws IOException, SlackApiException {
+        long start = System.nanoTime();
+        try {
+            return slack.methods(token).chatPostMessage(r -> r.channel(channel).text(text).blocksAsString(blocks));
+        } finally {
+            requests.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

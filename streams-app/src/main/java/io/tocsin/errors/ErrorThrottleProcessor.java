@@ -40,6 +40,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * down, an incident two hours old) are throttled exactly as if on time, and the sweep only brings the digest of an
  * error that went quiet. State lives in persistent stores backed by changelogs, so a restart
  * forgets no count; an index by service keeps per-service queries from scanning every group.
+ *
+ * <p>Counts {@code alerts-suppressed} (kind {@code ERROR}: events the cap kept quiet) and keeps the gauge
+ * {@code error-groups}: the groups this task holds, from the store's estimate at start plus the groups made and
+ * dropped since.
  */
 public final class ErrorThrottleProcessor implements Processor<String, GroupedError, String, ErrorOutput> {
 
@@ -66,6 +70,9 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private WindowStore<String, Long> eventIds;
     private Sensor duplicates;
     private Sensor late;
+    private Sensor suppressed;
+    private Sensor liveGroups;
+    private long liveGroupCount;
     private long lastProcessedAt = Long.MIN_VALUE / 2;
     private long lastAppendTime;
 
@@ -85,6 +92,10 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         eventIds = context.getStateStore(stores.eventIds());
         duplicates = Counters.counter(context, "duplicate-events");
         late = Counters.counter(context, "late-events");
+        suppressed = Counters.counter(context, "alerts-suppressed", "kind", AlertKind.ERROR.name());
+        liveGroups = Counters.gauge(context, "error-groups");
+        liveGroupCount = groups.approximateNumEntries();
+        liveGroups.record(liveGroupCount);
         ThrottleRules rules = throttle.rules();
         if (!rules.publishInterval().isZero()) {
             context.schedule(rules.publishInterval(), PunctuationType.WALL_CLOCK_TIME, now -> publishChanged());
@@ -122,12 +133,15 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         ErrorGroup after = passed.group().arrived(context.currentSystemTimeMs());
         if (before == null) {
             byService.put(serviceKey(after), after.fingerprint());
+            liveGroups.record(++liveGroupCount);
         }
         if (before == null || before.current() == null || before.current().start() != after.current().start()) {
             schedule(CLOSE, after.current().end() + throttle.rules().grace().toMillis(), after.fingerprint());
         }
         if (after.lateCount() > (before == null ? 0 : before.lateCount())) {
             late.record();
+        } else if (d.alert().isEmpty()) {
+            suppressed.record();
         }
         d.closed().forEach(w -> digest(after, w));
         passed.closed().forEach(w -> digest(after, w));
@@ -136,6 +150,11 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
         if (error.sample()) {
             keepSample(after.fingerprint(), error.event());
         }
+    }
+
+    @Override
+    public void close() {
+        Counters.remove(context, liveGroups);
     }
 
     /** The latest whole event by event time, scrubbed: a sample arriving late does not replace a newer one. */
@@ -205,6 +224,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
                 groups.delete(g.fingerprint());
                 samples.delete(g.fingerprint());
                 byService.delete(serviceKey(g));
+                liveGroups.record(liveGroupCount = Math.max(0, liveGroupCount - 1));
                 context.forward(new Record<>(g.fingerprint(), ErrorOutput.group(null), now));
             } else {
                 schedule(EXPIRE, expiresAt, g.fingerprint()); // a late occurrence moved lastSeen after this was set

@@ -1,19 +1,25 @@
 package io.tocsin.heartbeat;
 
 import io.tocsin.common.OncePerInterval;
+import io.tocsin.metrics.Counters;
 import io.tocsin.model.Alert;
+import io.tocsin.model.AlertKind;
 import io.tocsin.model.Canary;
 import io.tocsin.model.HeartbeatEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -32,6 +38,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * replay cannot double them. A task gives no verdict until its input has caught up and an instance's timeout has
  * passed since the task started, so backlog after a restart or rebalance never becomes false alarms. {@code STOPPING}
  * deregisters without an alert; down and stopped instances are dropped after {@code retention}.
+ *
+ * <p>Keeps the gauge {@code instances} by {@code status} (counted from the store when the task starts, then kept up
+ * to date on every change) and counts {@code alerts-suppressed} of kind {@code INSTANCE_DOWN}: outages of an instance
+ * already reported as flapping.
  */
 public final class HeartbeatMonitorProcessor implements Processor<String, HeartbeatSignal, String, HeartbeatOutput> {
 
@@ -54,6 +64,9 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
      */
     private OncePerInterval registryRefresh;
     private long startedAt;
+    private final Map<InstanceStatus, long[]> statusCounts = new EnumMap<>(InstanceStatus.class);
+    private final Map<InstanceStatus, Sensor> statusGauges = new EnumMap<>(InstanceStatus.class);
+    private Sensor suppressedDowns;
 
     public HeartbeatMonitorProcessor(Stores stores, HeartbeatRules rules, InputReadiness readiness) {
         this.stores = stores;
@@ -72,6 +85,43 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         readiness.started(context.taskId().partition());
         this.startedAt = rules.clock() == PunctuationType.WALL_CLOCK_TIME ? context.currentSystemTimeMs() : Long.MIN_VALUE / 2;
         context.schedule(rules.checkInterval(), rules.clock(), this::check);
+        registerMetrics();
+    }
+
+    /** One read of the store per task start; afterwards {@link #counted} follows every change. */
+    private void registerMetrics() {
+        for (InstanceStatus status : InstanceStatus.values()) {
+            statusCounts.put(status, new long[1]);
+            statusGauges.put(status, Counters.gauge(context, "instances", "status", status.name()));
+        }
+        try (KeyValueIterator<String, InstanceEntry> all = instances.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value != null) {
+                    statusCounts.get(kv.value.status())[0]++;
+                }
+            });
+        }
+        statusCounts.forEach((status, n) -> statusGauges.get(status).record(n[0]));
+        suppressedDowns = Counters.counter(context, "alerts-suppressed", "kind", AlertKind.INSTANCE_DOWN.name());
+    }
+
+    private void counted(InstanceEntry before, InstanceEntry after) {
+        InstanceStatus was = before == null ? null : before.status();
+        InstanceStatus is = after == null ? null : after.status();
+        if (was == is) {
+            return;
+        }
+        if (was != null) {
+            statusGauges.get(was).record(--statusCounts.get(was)[0]);
+        }
+        if (is != null) {
+            statusGauges.get(is).record(++statusCounts.get(is)[0]);
+        }
+    }
+
+    @Override
+    public void close() {
+        statusGauges.values().forEach(g -> Counters.remove(context, g));
     }
 
     @Override
@@ -233,6 +283,8 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         long at = e.since().toEpochMilli();
         if (!e.outage().flapping()) {
             emit(HeartbeatAlerts.flapping(e, at, rules.flapWindow()));
+        } else {
+            suppressedDowns.record();
         }
         update(e, e.withOutage(e.outage().announced("flapping", Outage.Kind.FLAPPING)), at);
     }
@@ -261,6 +313,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
             if (e != null) {
                 instances.delete(e.key());
                 index.reindex(e, null);
+                counted(e, null);
                 context.forward(new Record<>(e.key(), HeartbeatOutput.registry(null), now));
             }
         }
@@ -313,6 +366,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     private void update(InstanceEntry before, InstanceEntry entry, long at) {
         instances.put(entry.key(), entry);
         index.reindex(before, entry);
+        counted(before, entry);
         if (worthPublishing(before, entry, at)) {
             context.forward(new Record<>(entry.key(), HeartbeatOutput.registry(entry), at));
         }

@@ -1,13 +1,17 @@
 package io.tocsin.routing;
 
+import io.tocsin.metrics.Counters;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Keys;
 import io.tocsin.model.Suppression;
 import io.tocsin.privacy.Scrubber;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,6 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Where outages are decided (the heartbeat branch) a local store remembers which outages were posted, so their
  * recovery is posted even if a silence began in between, and a root outage's recovery lists what it held back.
+ *
+ * <p>Counts {@code alerts} by {@code kind} (every alert written, silenced or not) and {@code alerts-silenced} by
+ * {@code kind} and {@code reason} ({@code silence}, {@code maintenance}, {@code inhibition}).
  */
 public final class AlertRouter implements Processor<String, Alert, String, Alert> {
 
@@ -37,6 +44,7 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
     private KeyValueStore<String, Silence> silences;
     private KeyValueStore<String, Alert> alertStates;
     private KeyValueStore<String, String> postedOutages;
+    private final Map<String, Sensor> counters = new HashMap<>();
 
     public AlertRouter(RoutingRules rules, Stores stores, Scrubber scrubber) {
         this.rules = rules;
@@ -75,7 +83,26 @@ public final class AlertRouter implements Processor<String, Alert, String, Alert
         if (postedOutages != null && isOutage(alert.kind()) && !routed.silenced()) {
             postedOutages.put(alert.key(), alert.id());
         }
+        count(routed);
         context.forward(record.withValue(scrubber.scrub(routed)));
+    }
+
+    private void count(Alert routed) {
+        String kind = routed.kind().name();
+        counters.computeIfAbsent("alerts/" + kind, k -> Counters.counter(context, "alerts", "kind", kind)).record();
+        routed.suppression().ifPresent(s -> {
+            String reason = reasonOf(s);
+            counters.computeIfAbsent("alerts-silenced/" + kind + "/" + reason,
+                    k -> Counters.counter(context, "alerts-silenced", "kind", kind, "reason", reason)).record();
+        });
+    }
+
+    /** The label of a suppression: its kind, never its id. */
+    static String reasonOf(Suppression s) {
+        if (s instanceof Suppression.BySilence) {
+            return "silence";
+        }
+        return s instanceof Suppression.ByMaintenance ? "maintenance" : "inhibition";
     }
 
     private Optional<Suppression> suppressionOf(Alert alert) {

@@ -107,10 +107,10 @@ public final class AlertTopology {
         StreamsBuilder builder = new StreamsBuilder();
         long maxFutureMs = config.eventMaxFuture().toMillis();
         KStream<String, ExceptionEvent> errors = parsed(builder, topics.errors(), "errors",
-                () -> new InputParser<>(raw -> EventLimits.bound(codec.parseException(raw)),
+                () -> new InputParser<>("errors", raw -> EventLimits.bound(codec.parseException(raw)),
                         (event, recordTime) -> eventTime(event, recordTime, maxFutureMs)));
         KStream<String, HeartbeatEvent> heartbeats = parsed(builder, topics.heartbeats(), "heartbeats",
-                () -> new InputParser<>(codec::parseHeartbeat, (event, recordTime) -> recordTime));
+                () -> new InputParser<>("heartbeats", codec::parseHeartbeat, (event, recordTime) -> recordTime));
         globalStores(builder);
         errorBranch(builder, errors);
         heartbeatBranch(builder, heartbeats, errors, readiness);

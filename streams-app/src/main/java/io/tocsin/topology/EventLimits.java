@@ -33,7 +33,7 @@ public final class EventLimits {
                 bound(e.request()), bound(e.tags()), bound(e.fingerprint()), e.count());
         for (int frames = Limits.MAX_FRAMES / 2; estimatedBytes(bounded) > Limits.MAX_EVENT_BYTES; frames /= 2) {
             if (frames == 0) {
-                throw new InvalidEventException("the event is larger than " + Limits.MAX_EVENT_BYTES
+                throw new InvalidEventException(InvalidEventException.Kind.TOO_LARGE, "the event is larger than " + Limits.MAX_EVENT_BYTES
                         + " bytes even with its text and frames cut");
             }
             boolean causesOnly = frames >= Limits.MAX_FRAMES / 8;

@@ -5,6 +5,8 @@ import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -16,6 +18,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * goes on as raw bytes with dead-letter headers naming the reason and where it came from, so one bad record never
  * stops the app and never disappears. A dead letter keeps at most {@link #DEAD_LETTER_MAX_BYTES} of the record's key
  * and value, and says what it cut in {@link #CUT_HEADER}.
+ *
+ * <p>Counts {@code events-in} (every record read) and {@code dead-letters} (by {@link DeadLetterReason}), labelled
+ * with the input's name ({@code errors}, {@code heartbeats}).
  */
 public final class InputParser<T> implements FixedKeyProcessor<String, byte[], Parsed<T>> {
 
@@ -47,12 +52,16 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
         long timestamp(T event, long recordTime);
     }
 
+    private final String input;
     private final Parser<T> parser;
     private final TimestampRule<T> timestampRule;
     private FixedKeyProcessorContext<String, Parsed<T>> context;
-    private Sensor deadLetters;
+    private Sensor eventsIn;
+    private final Map<DeadLetterReason, Sensor> deadLetters = new EnumMap<>(DeadLetterReason.class);
 
-    public InputParser(Parser<T> parser, TimestampRule<T> timestampRule) {
+    /** Parses the input named {@code input} (a fixed name such as {@code errors}: it labels the counters). */
+    public InputParser(String input, Parser<T> parser, TimestampRule<T> timestampRule) {
+        this.input = input;
         this.parser = parser;
         this.timestampRule = timestampRule;
     }
@@ -60,20 +69,27 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
     @Override
     public void init(FixedKeyProcessorContext<String, Parsed<T>> context) {
         this.context = context;
-        this.deadLetters = Counters.counter(context, "dead-letters");
+        this.eventsIn = Counters.counter(context, "events-in", "input", input);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, Counters.counter(context, "dead-letters", "input", input, "reason", reason.label()));
+        }
     }
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
+        eventsIn.record();
         T event;
         try {
             event = parser.parse(record.value());
-        } catch (InvalidEventException | RuntimeException e) {
-            refuse(record, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InvalidEventException e) {
+            refuse(record, DeadLetterReason.of(e.kind()), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            refuse(record, DeadLetterReason.PARSER_FAILURE, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return;
         } catch (StackOverflowError e) {
             // last line of defence against hostile nesting: one bad record must not kill the stream thread
-            refuse(record, "nested too deeply to read");
+            refuse(record, DeadLetterReason.MALFORMED, "nested too deeply to read");
             return;
         }
         Headers headers = record.headers();
@@ -83,8 +99,8 @@ public final class InputParser<T> implements FixedKeyProcessor<String, byte[], P
                 .withTimestamp(timestampRule.timestamp(event, record.timestamp())));
     }
 
-    private void refuse(FixedKeyRecord<String, byte[]> record, String reason) {
-        deadLetters.record();
+    private void refuse(FixedKeyRecord<String, byte[]> record, DeadLetterReason category, String reason) {
+        deadLetters.get(category).record();
         Headers headers = record.headers();
         headers.remove(REASON_HEADER);
         headers.remove(CUT_HEADER);

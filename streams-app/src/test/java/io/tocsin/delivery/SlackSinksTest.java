@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import java.io.OutputStream;
@@ -26,6 +28,7 @@ class SlackSinksTest {
     private volatile String retryAfter;
     private final SlackMessage message = new SlackMessage(new EventCodec().mapper(), Optional.empty(), Optional.empty());
     private final Slack slack;
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final List<Alert> alert = List.of(Alert.error("0123456789abcdef0123456789abcdef",
             new Alert.Subject("v1-x", "orders", "prod", null), Instant.EPOCH, "t", "x", 1, 5, Instant.EPOCH, Instant.EPOCH.plusSeconds(3600)));
 
@@ -60,7 +63,7 @@ class SlackSinksTest {
     }
 
     private SlackBotSink bot() {
-        return new SlackBotSink(slack, "xoxb-test", "#alerts", message);
+        return new SlackBotSink(slack, "xoxb-test", "#alerts", message, timer());
     }
 
     @Test
@@ -87,7 +90,7 @@ class SlackSinksTest {
 
     @Test
     void webhookModeRetriesServerErrorsAndGivesUpOnARemovedHook() {
-        SlackWebhookSink webhook = new SlackWebhookSink(slack, url("/hook"), message);
+        SlackWebhookSink webhook = new SlackWebhookSink(slack, url("/hook"), message, timer());
         status = 503;
         body = "busy";
         assertThat(webhook.deliver(alert).outcome()).isEqualTo(DeliveryResult.Outcome.RETRY);
@@ -96,6 +99,24 @@ class SlackSinksTest {
         body = "no_service";
         assertThat(webhook.deliver(alert).outcome()).isEqualTo(DeliveryResult.Outcome.PERMANENT_FAILURE);
         assertThat(webhook.describe()).doesNotContain("/hook");
+    }
+
+    private Timer timer() {
+        return DeliveryMetrics.slackRequestTimer(metrics, "ops");
+    }
+
+    @Test
+    void eachRequestIsTimedForItsRouteAnsweredOrRefusedOrUnreachable() {
+        SlackWebhookSink webhook = new SlackWebhookSink(slack, url("/hook"), message, timer());
+        webhook.deliver(alert);
+        status = 503;
+        bot().deliver(alert);
+        server.stop(0);
+        webhook.deliver(alert);
+
+        Timer timed = metrics.get(DeliveryMetrics.SLACK_REQUEST).tag("route", "ops").timer();
+        assertThat(timed.count()).isEqualTo(3);
+        assertThat(timed.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
     }
 
     @Test

@@ -325,6 +325,33 @@ class ErrorThrottleTopologyTest {
     }
 
     @Test
+    void shouldCountWhatTheCapKeptQuietAndTheGroupsItHolds() {
+        for (int i = 0; i < 7; i++) {
+            occurrence(100 + i, T0.plusSeconds(i)); // 5 alert, 2 are suppressed
+        }
+        topology.error(Events.exception("billing", "java.lang.IllegalStateException", "boom", T0, "b-1"), T0);
+        topology.error(Events.exception("billing", "java.lang.IllegalStateException", "boom", T0, "b-1"), T0); // a duplicate
+
+        assertThat(topology.metric("alerts-suppressed-total", "kind", "ERROR")).isEqualTo(2);
+        assertThat(topology.metric("duplicate-events-total")).isEqualTo(1);
+        assertThat(topology.metric("error-groups")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNoLongerCountAGroupOnceForgotten() {
+        try (TopologyFixture shortLived = new TopologyFixture(Map.of("error.alert.window", "10s", "error.alert.grace", "0s",
+                "error.digest.max-delay", "0s", "error.group.retention", "1m"))) {
+            shortLived.error(Events.exception("orders", "X", "m", T0, "a"), T0);
+            shortLived.error(Events.exception("billing", "X", "m", T0.plusSeconds(50), "b"), T0.plusSeconds(50));
+            assertThat(shortLived.metric("error-groups")).isEqualTo(2);
+
+            shortLived.advanceWallClock(Duration.ofSeconds(75), Duration.ofSeconds(1)); // orders idle past 1m
+
+            assertThat(shortLived.metric("error-groups")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldStillForgetAGroupWhoseLastSeenALateEventMovedAfterItsWindowClosed() {
         try (TopologyFixture shortLived = new TopologyFixture(Map.of("error.alert.window", "10s", "error.alert.grace", "0s",
                 "error.digest.max-delay", "0s", "error.group.retention", "1m"))) {

@@ -20,9 +20,10 @@ class HeartbeatMonitorTopologyTest {
 
     private static final Duration TICK = Duration.ofMillis(250);
 
-    private final TopologyFixture topology = new TopologyFixture(Map.of("heartbeat.timeout", "10s", "heartbeat.check-interval", "250ms",
+    private static final Map<String, String> SETTINGS = Map.of("heartbeat.timeout", "10s", "heartbeat.check-interval", "250ms",
             "heartbeat.group.min", "3", "heartbeat.group.wait", "1s", "heartbeat.flap.count", "3", "heartbeat.flap.window", "10m",
-            "heartbeat.retention", "1h", "heartbeat.timeout.slow", "30s"));
+            "heartbeat.retention", "1h", "heartbeat.timeout.slow", "30s");
+    private final TopologyFixture topology = new TopologyFixture(SETTINGS);
     private Instant now = T0;
 
     @AfterEach
@@ -204,6 +205,48 @@ class HeartbeatMonitorTopologyTest {
 
         wait(Duration.ofMinutes(11)); // stable for a whole window: a real outage again
         assertThat(topology.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+    }
+
+    @Test
+    void shouldCountTheDownsOfAFlappingInstanceAsSuppressed() {
+        for (int outage = 0; outage < 8; outage++) {
+            beat("chat-1", "UP");
+            wait(Duration.ofSeconds(12)); // down
+        }
+
+        // 3 reported down, the 4th reported as flapping, the next 4 kept quiet
+        assertThat(topology.metric("alerts-suppressed-total", "kind", "INSTANCE_DOWN")).isEqualTo(4);
+    }
+
+    @Test
+    void shouldKeepTheInstancesByStatusAcrossChangesRestartsAndRetention() {
+        beat("chat-1", "UP");
+        beat("chat-2", "UP");
+        beat("chat-3", "UP");
+        beat("chat-3", "STOPPING");
+        assertThat(statuses()).containsExactly(2.0, 0.0, 1.0);
+
+        wait(Duration.ofSeconds(12));
+        assertThat(statuses()).containsExactly(0.0, 2.0, 1.0);
+
+        java.nio.file.Path state = topology.stopAndCopyState();
+        try (TopologyFixture restarted = new TopologyFixture(SETTINGS, state, now)) {
+            assertThat(statuses(restarted)).as("counted from the store at start").containsExactly(0.0, 2.0, 1.0);
+            restarted.heartbeat(Events.heartbeat("chat", "chat-1", now, 3000, "UP"), now);
+            assertThat(statuses(restarted)).containsExactly(1.0, 1.0, 1.0);
+
+            restarted.advanceWallClock(Duration.ofMinutes(65), Duration.ofSeconds(1));
+            assertThat(statuses(restarted)).as("all forgotten after the retention").containsExactly(0.0, 0.0, 0.0);
+        }
+    }
+
+    private List<Double> statuses() {
+        return statuses(topology);
+    }
+
+    private static List<Double> statuses(TopologyFixture fixture) {
+        return List.of(fixture.metric("instances", "status", "UP"), fixture.metric("instances", "status", "DOWN"),
+                fixture.metric("instances", "status", "STOPPED"));
     }
 
     @Test

@@ -87,6 +87,36 @@ class AlertRouterTopologyTest {
     }
 
     @Test
+    void shouldCountAlertsByKindAndTheSilencedByReasonNeverById() {
+        topology.silence("s-1", silence("s-1", "orders", T0.minusSeconds(60), T0.plus(Duration.ofHours(1))));
+        error("orders", "e1");
+        error("billing", "e2");
+        beat("chat", "chat-1");
+        wait(Duration.ofSeconds(7));
+        now = Instant.parse("2026-11-24T19:30:00Z"); // 04:30 in Seoul: in the shop's maintenance window
+        error("shop", "in-window");
+
+        assertThat(topology.metric("alerts-total", "kind", "ERROR")).isEqualTo(3);
+        assertThat(topology.metric("alerts-total", "kind", "INSTANCE_DOWN")).isEqualTo(1);
+        assertThat(topology.metric("alerts-silenced-total", "kind", "ERROR", "reason", "silence")).isEqualTo(1);
+        assertThat(topology.metric("alerts-silenced-total", "kind", "ERROR", "reason", "maintenance")).isEqualTo(1);
+        assertThat(topology.metric("alerts-silenced-total")).isEqualTo(2);
+        assertThat(topology.metricTagValues("reason")).doesNotContain("s-1", "nightly");
+    }
+
+    @Test
+    void shouldCountAlertsHeldBackByAnInhibitionAsSilenced() {
+        for (int i = 1; i <= 3; i++) {
+            beat("db", "db-" + i);
+        }
+        wait(Duration.ofSeconds(7)); // SERVICE_DOWN db
+        error("orders", "dependent");
+
+        assertThat(topology.metric("alerts-total", "kind", "SERVICE_DOWN")).isEqualTo(1);
+        assertThat(topology.metric("alerts-silenced-total", "kind", "ERROR", "reason", "inhibition")).isEqualTo(1);
+    }
+
+    @Test
     void shouldHoldAlertsInARecurringMaintenanceWindowInItsTimeZone() {
         now = Instant.parse("2026-11-24T19:30:00Z"); // 04:30 in Seoul: inside 03:00-09:00
         error("shop", "in-window");

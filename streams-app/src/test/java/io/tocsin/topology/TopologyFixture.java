@@ -129,6 +129,35 @@ public final class TopologyFixture implements AutoCloseable {
         return alerts.readRecordsToList();
     }
 
+    /**
+     * The sum over tasks of Tocsin's task-level metric {@code name} ({@code dead-letters-total}, {@code instances})
+     * whose tags include every given pair ({@code "reason", "malformed"}).
+     */
+    public double metric(String name, String... tags) {
+        double sum = 0;
+        for (var m : driver.metrics().entrySet()) {
+            boolean matches = m.getKey().group().equals(io.tocsin.metrics.Counters.GROUP) && m.getKey().name().equals(name);
+            for (int i = 0; matches && i < tags.length; i += 2) {
+                matches = tags[i + 1].equals(m.getKey().tags().get(tags[i]));
+            }
+            if (matches) {
+                sum += ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        return sum;
+    }
+
+    /** Every value the tag {@code key} takes among Tocsin's task-level metrics. */
+    public java.util.Set<String> metricTagValues(String key) {
+        java.util.Set<String> values = new java.util.TreeSet<>();
+        for (org.apache.kafka.common.MetricName name : driver.metrics().keySet()) {
+            if (name.group().equals(io.tocsin.metrics.Counters.GROUP) && name.tags().containsKey(key)) {
+                values.add(name.tags().get(key));
+            }
+        }
+        return values;
+    }
+
     public List<TestRecord<String, String>> deadLetters() {
         return driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new StringDeserializer()).readRecordsToList();
     }
