@@ -50,6 +50,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     }
 
     /** Instances a task remembers the last registry publication of: about 100 bytes each. */
+    private static final long NOT_HELD = Long.MIN_VALUE;
     private static final int REGISTRY_REFRESH_CAPACITY = 200_000;
 
     private final Stores stores;
@@ -66,6 +67,9 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     private long startedAt;
     private final Map<InstanceStatus, long[]> statusCounts = new EnumMap<>(InstanceStatus.class);
     private final Map<InstanceStatus, Sensor> statusGauges = new EnumMap<>(InstanceStatus.class);
+    /** Overload is otherwise silent: while the input is not caught up no verdict is given, and none is false either. */
+    private Sensor verdictsHeld;
+    private long heldSince = NOT_HELD;
     private Sensor suppressedDowns;
 
     public HeartbeatMonitorProcessor(Stores stores, HeartbeatRules rules, InputReadiness readiness) {
@@ -103,6 +107,8 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
         }
         statusCounts.forEach((status, n) -> statusGauges.get(status).record(n[0]));
         suppressedDowns = Counters.counter(context, "alerts-suppressed", "kind", AlertKind.INSTANCE_DOWN.name());
+        verdictsHeld = Counters.gauge(context, "heartbeat-verdicts-held-seconds");
+        verdictsHeld.record(0);
     }
 
     private void counted(InstanceEntry before, InstanceEntry after) {
@@ -122,6 +128,7 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
     @Override
     public void close() {
         statusGauges.values().forEach(g -> Counters.remove(context, g));
+        Counters.remove(context, verdictsHeld);
     }
 
     @Override
@@ -185,7 +192,13 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
      */
     private void check(long now) {
         if (rules.clock() == PunctuationType.WALL_CLOCK_TIME && !readiness.caughtUp(context.taskId().partition())) {
+            heldSince = heldSince == NOT_HELD ? now : heldSince;
+            verdictsHeld.record((now - heldSince) / 1000.0);
             return;
+        }
+        if (heldSince != NOT_HELD) {
+            heldSince = NOT_HELD;
+            verdictsHeld.record(0);
         }
         detectSilence(now);
         announceOutages(now);

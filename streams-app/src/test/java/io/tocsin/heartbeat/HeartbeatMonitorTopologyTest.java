@@ -82,10 +82,12 @@ class HeartbeatMonitorTopologyTest {
             lagging.heartbeat(Events.heartbeat("chat", "chat-1", T0, 3000, "UP"), T0);
             lagging.advanceWallClock(Duration.ofSeconds(30), TICK);
             assertThat(lagging.alerts()).as("silence while behind on input is no evidence").isEmpty();
+            assertThat(lagging.metric("heartbeat-verdicts-held-seconds")).as("how long verdicts have been held").isBetween(29.0, 30.0);
 
             caughtUp.set(true);
             lagging.advanceWallClock(Duration.ofSeconds(2), TICK);
             assertThat(lagging.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+            assertThat(lagging.metric("heartbeat-verdicts-held-seconds")).isZero();
         }
     }
 
