@@ -103,9 +103,13 @@ public final class UrlProber implements AutoCloseable {
     }
 
     private HeartbeatEvent heartbeat(URI url, long responseMs) {
+        return heartbeat(url, HeartbeatEvent.Status.UP, Map.of("responseMs", (double) responseMs));
+    }
+
+    private HeartbeatEvent heartbeat(URI url, HeartbeatEvent.Status status, Map<String, Double> load) {
         return new HeartbeatEvent(HeartbeatEvent.TYPE, EventCodec.VERSION, Instant.now(), settings.service(),
                 ProbeSettings.instanceOf(url), settings.environment(), url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()),
-                settings.heartbeatSpacing().toMillis(), HeartbeatEvent.Status.UP, Map.of("responseMs", (double) responseMs));
+                settings.heartbeatSpacing().toMillis(), status, load);
     }
 
     private ExceptionEvent failureEvent(URI url, String reason) {
@@ -125,8 +129,22 @@ public final class UrlProber implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops probing and deregisters every URL (a {@code STOPPING} heartbeat each), as the agent does for its host: a
+     * prober stopped on purpose (a deploy, a restart) must not make every URL it watched look down. One that dies
+     * without closing still leaves them to be reported down: nothing watches them any more.
+     */
     @Override
     public void close() {
         scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return; // a round still running could report the URL up after its STOPPING
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        settings.urls().forEach(url -> sink.heartbeat(heartbeat(url, HeartbeatEvent.Status.STOPPING, Map.of())));
     }
 }

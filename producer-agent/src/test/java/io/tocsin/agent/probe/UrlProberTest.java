@@ -45,6 +45,20 @@ class UrlProberTest {
     }
 
     @Test
+    void aProberClosedOnPurposeDeregistersEveryUrlItWatched() throws Exception {
+        URI url = site(200, false);
+        URI other = URI.create(url + "other");
+        ProbeSettings settings = new ProbeSettings(List.of(url, other), "site", "prod", Duration.ofHours(1),
+                Duration.ofMillis(500), 1, Duration.ofMillis(100), null);
+
+        new UrlProber(settings, sink).close();
+
+        assertThat(beats).extracting(HeartbeatEvent::instance, HeartbeatEvent::status).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("probe:" + url, HeartbeatEvent.Status.STOPPING),
+                org.assertj.core.groups.Tuple.tuple("probe:" + other, HeartbeatEvent.Status.STOPPING));
+    }
+
+    @Test
     void aSlowButHealthySiteDeclaresAnIntervalThatCoversItsSlowestRound() throws Exception {
         // every odd request hangs past the timeout, the next one answers: healthy, on the second attempt
         URI url = site(200, true);
