@@ -6,6 +6,7 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.model.Canary;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
@@ -136,7 +137,8 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     public AlertNotifier start() {
-        routes.values().forEach(q -> LOG.info("route {} delivers to {}", q.route, q.sink.describe()));
+        routes.values().stream().filter(q -> !q.route.equals(Canary.ROUTE))
+                .forEach(q -> LOG.info("route {} delivers to {}", q.route, q.sink.describe()));
         thread.start();
         return this;
     }
