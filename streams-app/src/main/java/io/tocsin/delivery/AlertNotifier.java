@@ -277,7 +277,8 @@ public final class AlertNotifier implements AutoCloseable {
                 counts.retried(q.route, alerts);
                 q.failures++;
                 Duration wait = settings.retry().delay(q.failures, result.retryAfter());
-                q.nextAttempt = now + wait.toMillis();
+                // from the answer, not from before the request: a Retry-After counts from when it was given
+                q.nextAttempt = System.currentTimeMillis() + wait.toMillis();
                 LOG.warn("route {} ({}) did not take {} alert(s): {}; retry {} in {} ms", q.route, q.sink.describe(),
                         batch.size(), result.reason(), q.failures, wait.toMillis());
             }
