@@ -25,18 +25,31 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class ErrorGroupsQuery {
 
-    /** A group as the API shows it; {@code sample} only for a single group. */
+    /**
+     * A group as the API shows it; {@code sample} only for a single group. {@code windowSuppressed}: occurrences of
+     * the open window that did not alert; {@code hourly}: occurrences per hour (event time), oldest first, the last
+     * hour ending at {@code hourlyEnd}; {@code silencedBy}: the silence that would silence its next alert.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record View(String fingerprint, String title, String service, String environment, Instant firstSeen, Instant lastSeen,
-                long totalCount, long windowCount, long alertsSent, long lateCount, Instant windowStart, Instant windowEnd,
-                List<String> instances, ExceptionEvent sample) {
+                long totalCount, long windowCount, long alertsSent, long windowSuppressed, long lateCount, Instant windowStart,
+                Instant windowEnd, List<String> instances, Instant hourlyEnd, List<Long> hourly, String silencedBy,
+                ExceptionEvent sample) {
 
         static View of(ErrorGroup g, ExceptionEvent sample) {
             ErrorWindow w = g.current();
+            boolean open = w != null && !w.closed();
             return new View(g.fingerprint(), g.title(), g.service(), g.environment(), Instant.ofEpochMilli(g.firstSeen()),
-                    Instant.ofEpochMilli(g.lastSeen()), g.totalCount(), g.windowCount(), g.alertsSent(), g.lateCount(),
+                    Instant.ofEpochMilli(g.lastSeen()), g.totalCount(), g.windowCount(), g.alertsSent(),
+                    open ? w.suppressed() : 0, g.lateCount(),
                     w == null ? null : Instant.ofEpochMilli(w.start()), w == null ? null : Instant.ofEpochMilli(w.end()),
-                    g.instances(), sample);
+                    g.instances(), g.hourly().counts().isEmpty() ? null : Instant.ofEpochMilli(g.hourly().newestHour() + 3_600_000L),
+                    g.hourly().counts(), null, sample);
+        }
+
+        View silencedBy(String silence) {
+            return new View(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, windowCount, alertsSent,
+                    windowSuppressed, lateCount, windowStart, windowEnd, instances, hourlyEnd, hourly, silence, sample);
         }
     }
 

@@ -5,7 +5,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tocsin.config.AppConfig;
 import io.tocsin.config.HttpAccess;
+import io.tocsin.routing.Silence;
+import io.tocsin.console.ConsoleFiles;
 import io.tocsin.topology.StoreNames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -49,6 +52,7 @@ public final class HttpApi implements AutoCloseable {
     private InstancesQuery instances;
     private ErrorGroupsQuery errorGroups;
     private SilencesApi silences;
+    private PostMortems postMortems;
 
     private HttpApi(HttpServer server, HttpAccess access, ObjectMapper mapper) {
         this.server = server;
@@ -81,8 +85,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Starts serving; {@code self} is this instance's {@code application.server}, where peers reach it. */
-    public HttpApi serve(KafkaStreams kafkaStreams, String applicationId, PrometheusMeterRegistry registry, HostInfo self,
+    public HttpApi serve(KafkaStreams kafkaStreams, AppConfig config, PrometheusMeterRegistry registry, HostInfo self,
                          KafkaProducer<String, byte[]> producer, String silencesTopic, List<HealthPart> healthParts) {
+        String applicationId = config.applicationId();
+        this.postMortems = new PostMortems(config, mapper);
         this.parts = List.copyOf(healthParts);
         this.metrics = registry;
         Peers peers = new Peers(kafkaStreams, self, mapper, access.tokenForReads() ? access.token() : Optional.empty());
@@ -113,14 +119,45 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /**
+     * Everything answers at the root and, with {@code http.base-path}, under it too: a reverse proxy may strip the
+     * prefix or keep it, and peers always call each other at the root.
+     */
     private void routes() {
-        server.createContext("/health/live", ex -> json(ex, 200, Map.of("status", "UP")));
-        server.createContext("/health/ready", this::ready);
-        server.createContext("/health", this::ready);
-        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-        server.createContext("/api/instances", guarded(this::instances));
-        server.createContext("/api/error-groups", guarded(this::errorGroups));
-        server.createContext("/api/silences", guarded(this::silences));
+        ConsoleFiles console = ConsoleFiles.load();
+        for (String base : access.basePath().isEmpty() ? List.of("") : List.of("", access.basePath())) {
+            server.createContext(base + "/health/live", ex -> json(ex, 200, Map.of("status", "UP")));
+            server.createContext(base + "/health/ready", this::ready);
+            server.createContext(base + "/health", this::ready);
+            server.createContext(base + "/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            server.createContext(base + "/api/access", this::accessOf);
+            server.createContext(base + "/api/instances", guarded(this::instances));
+            server.createContext(base + "/api/error-groups", guarded(this::errorGroups));
+            server.createContext(base + "/api/silences", guarded(this::silences));
+            server.createContext(base + "/api/post-mortem", guarded(this::postMortem));
+            server.createContext(base + "/", ex -> console.handle(ex, localPath(ex)));
+        }
+    }
+
+    /** The request path without {@code http.base-path}, so one handler serves both. */
+    private String localPath(HttpExchange ex) {
+        String path = ex.getRequestURI().getPath();
+        String base = access.basePath();
+        if (!base.isEmpty() && (path.equals(base) || path.startsWith(base + "/"))) {
+            return path.substring(base.length());
+        }
+        return path;
+    }
+
+    /**
+     * What the console may offer this request: whether a token is configured, whether reads and changes would be
+     * accepted with the credentials it carries (so a login form can tell a wrong token at once).
+     */
+    private void accessOf(HttpExchange ex) throws IOException {
+        boolean bearerOk = access.token().isPresent() && bearerMatches(ex, access.token().get());
+        boolean changes = access.token().isPresent() ? bearerOk : access.openForChanges();
+        boolean reads = !access.tokenForReads() || access.token().isEmpty() || bearerOk;
+        json(ex, 200, Map.of("tokenConfigured", access.token().isPresent(), "reads", reads, "changes", changes));
     }
 
     private void ready(HttpExchange ex) throws IOException {
@@ -133,9 +170,10 @@ public final class HttpApi implements AutoCloseable {
 
     private void instances(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex);
-        String path = ex.getRequestURI().getPath();
+        String path = localPath(ex);
         try {
-            InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"));
+            InstancesQuery.Filter filter = new InstancesQuery.Filter(q.get("service"), q.get("environment"), q.get("load"),
+                    "all".equals(q.get("status")));
             if (path.equals("/api/instances") || path.equals("/api/instances/")) {
                 if (Peers.localOnly(q)) {
                     part(ex, instances.local(filter));
@@ -159,19 +197,22 @@ public final class HttpApi implements AutoCloseable {
 
     private void errorGroups(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex);
-        String rest = ex.getRequestURI().getPath().substring("/api/error-groups".length()).replaceAll("^/+|/+$", "");
+        String rest = localPath(ex).substring("/api/error-groups".length()).replaceAll("^/+|/+$", "");
         try {
             if (rest.isEmpty()) {
                 int limit = parseLimit(q.get("limit"));
                 if (Peers.localOnly(q)) {
                     part(ex, errorGroups.local(q.get("service"), q.get("environment"), limit));
                 } else {
-                    json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit));
+                    List<Silence> active = silences.active();
+                    json(ex, 200, errorGroups.list(q.get("service"), q.get("environment"), limit).stream()
+                            .map(g -> markSilence(g, active)).toList());
                 }
             } else if (rest.matches("[A-Za-z0-9._-]+")) {
-                var group = errorGroups.one(rest, Peers.localOnly(q));
+                boolean localOnly = Peers.localOnly(q);
+                var group = errorGroups.one(rest, localOnly);
                 if (group.isPresent()) {
-                    json(ex, 200, group.get());
+                    json(ex, 200, localOnly ? group.get() : markSilence(group.get(), silences.active()));
                 } else {
                     json(ex, 404, Map.of("error", "no error group " + rest));
                 }
@@ -186,11 +227,18 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void silences(HttpExchange ex) throws IOException {
-        String id = ex.getRequestURI().getPath().substring("/api/silences".length()).replaceAll("^/+|/+$", "");
+        String id = localPath(ex).substring("/api/silences".length()).replaceAll("^/+|/+$", "");
         String method = ex.getRequestMethod();
         try {
             if (id.isEmpty() && method.equals("GET")) {
-                json(ex, 200, silences.active());
+                json(ex, 200, silences.list("true".equals(query(ex).get("ended"))));
+            } else if (id.endsWith("/expire") && method.equals("POST")) {
+                var ended = silences.expire(id.substring(0, id.length() - "/expire".length()));
+                if (ended.isPresent()) {
+                    json(ex, 200, ended.get());
+                } else {
+                    json(ex, 404, Map.of("error", "no silence " + id));
+                }
             } else if (id.isEmpty() && method.equals("POST")) {
                 json(ex, 201, silences.create(jsonBody(ex)));
             } else if (!id.isEmpty() && method.equals("DELETE")) {
@@ -210,6 +258,33 @@ public final class HttpApi implements AutoCloseable {
         } catch (Peers.NotReadyException e) {
             json(ex, 503, Map.of("error", e.getMessage()));
         }
+    }
+
+    /** GET: the current or last run; POST: start one (a change: it costs the app a replay); DELETE: stop it. */
+    private void postMortem(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod();
+        try {
+            if (method.equals("GET")) {
+                json(ex, 200, postMortems.status());
+            } else if (method.equals("POST")) {
+                json(ex, 202, postMortems.start(jsonBody(ex)));
+            } else if (method.equals("DELETE")) {
+                postMortems.cancel();
+                json(ex, 200, postMortems.status());
+            } else {
+                json(ex, 405, Map.of("error", method + " is not supported here"));
+            }
+        } catch (RefusedException e) {
+            json(ex, e.status, Map.of("error", e.getMessage()));
+        } catch (IllegalStateException e) {
+            json(ex, 409, Map.of("error", e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            json(ex, 400, Map.of("error", e.getMessage().replace("--to", "'to'").replace("--from", "'from'")));
+        }
+    }
+
+    private ErrorGroupsQuery.View markSilence(ErrorGroupsQuery.View g, List<Silence> active) {
+        return silences.silencing(g.fingerprint(), g.service(), g.environment(), active).map(g::silencedBy).orElse(g);
     }
 
     /**
@@ -324,6 +399,8 @@ public final class HttpApi implements AutoCloseable {
     private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
@@ -333,6 +410,9 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (postMortems != null) {
+            postMortems.close();
+        }
         expiry.shutdownNow();
         executor.shutdownNow();
     }

@@ -33,9 +33,14 @@ public final class InstancesQuery {
         this.sourceTopic = sourceTopic;
     }
 
-    public record Filter(String service, String environment, String loadFigure) {
+    /** {@code everyStatus}: down and stopped instances too (the console's view), not only the live ones to route to. */
+    public record Filter(String service, String environment, String loadFigure, boolean everyStatus) {
         String query() {
-            return Query.of("service", service, "environment", environment);
+            return Query.of("service", service, "environment", environment, "status", everyStatus ? "all" : null);
+        }
+
+        Filter liveOnly() {
+            return new Filter(service, environment, loadFigure, false);
         }
     }
 
@@ -46,7 +51,7 @@ public final class InstancesQuery {
     }
 
     public Optional<InstanceEntry> best(Filter filter) {
-        return live(filter).stream().findFirst();
+        return live(filter.liveOnly()).stream().findFirst();
     }
 
     /** Live instances in this streams-app instance's active partitions only. */
@@ -57,7 +62,7 @@ public final class InstancesQuery {
             try (KeyValueIterator<String, InstanceEntry> it = scan(partition, filter.service())) {
                 while (it.hasNext()) {
                     InstanceEntry e = it.next().value;
-                    if (e.status() == InstanceStatus.UP && (filter.service() == null || filter.service().equals(e.service()))
+                    if ((filter.everyStatus() || e.status() == InstanceStatus.UP) && (filter.service() == null || filter.service().equals(e.service()))
                             && (filter.environment() == null || filter.environment().equals(e.environment()))) {
                         out.add(e);
                     }

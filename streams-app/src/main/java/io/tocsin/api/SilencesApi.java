@@ -99,17 +99,48 @@ final class SilencesApi {
     }
 
     List<Silence> active() {
+        return list(false);
+    }
+
+    /** {@code ended}: those that ended within the last {@value #KEEP_ENDED_H} h too (the console's "expired"). */
+    List<Silence> list(boolean ended) {
         List<Silence> out = new ArrayList<>();
         Instant now = clock.instant();
         try (KeyValueIterator<String, Silence> it = store().all()) {
             it.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.activeAt(now)) {
+                if (kv.value != null && (kv.value.activeAt(now) || ended && kv.value.endsAt().isBefore(now))) {
                     out.add(kv.value);
                 }
             });
         }
         out.sort((a, b) -> a.endsAt().compareTo(b.endsAt()));
         return out;
+    }
+
+    /** Ends a silence now but keeps it (listed as ended for a day), so what was silenced by whom stays visible. */
+    Optional<Silence> expire(String id) {
+        Optional<Silence> existing = Optional.ofNullable(store().get(id));
+        Instant now = clock.instant();
+        Optional<Silence> ended = existing.filter(s -> s.activeAt(now)).map(s -> new Silence(s.id(), s.matchers(),
+                s.startsAt().isAfter(now) ? now : s.startsAt(), now, s.createdBy(), s.comment()));
+        ended.ifPresent(s -> send(s.id(), new EventCodec().write(s)));
+        return ended.or(() -> existing);
+    }
+
+    /** The first active silence that would silence an error alert of this group now, as {@code silence:<id>}. */
+    Optional<String> silencing(String fingerprint, String service, String environment, List<Silence> active) {
+        Instant now = clock.instant();
+        return active.stream()
+                .filter(s -> !now.isBefore(s.startsAt()) && s.matchers().matches(field -> switch (field) {
+                    case "service" -> service;
+                    case "environment" -> environment;
+                    case "key" -> fingerprint;
+                    case "kind" -> "ERROR";
+                    case "severity" -> "ERROR";
+                    default -> null;
+                }))
+                .map(s -> "silence:" + s.id())
+                .findFirst();
     }
 
     Optional<Silence> delete(String id) {
@@ -139,7 +170,7 @@ final class SilencesApi {
     }
 
     private static boolean narrow(Matchers m) {
-        return m.fields().containsKey("service") || m.fields().containsKey("instance");
+        return m.fields().containsKey("service") || m.fields().containsKey("instance") || m.fields().containsKey("key");
     }
 
     private ReadOnlyKeyValueStore<String, Silence> store() {

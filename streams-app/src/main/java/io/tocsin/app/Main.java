@@ -171,8 +171,16 @@ public final class Main {
             shutdownTimeout = config.shutdownTimeout();
             TocsinApp app = keep(TocsinApp.start(config, System.out));
             System.out.println("Tocsin running: HTTP on port " + app.httpPort() + ", alerts to " + app.alertDestination());
+            System.out.println("Console: " + consoleUrl(config, app.httpPort()));
             return app;
         }
+    }
+
+    /** Where a browser on this machine finds the console (an any-address bind is reached through loopback). */
+    static String consoleUrl(AppConfig config, int port) {
+        String bind = config.http().bind();
+        String host = bind.equals("0.0.0.0") || bind.equals("::") ? "localhost" : bind.contains(":") ? "[" + bind + "]" : bind;
+        return "http://" + host + ":" + port + config.http().basePath() + "/";
     }
 
     /** Verbs that start the embedded broker: they share --config and --data-dir. */

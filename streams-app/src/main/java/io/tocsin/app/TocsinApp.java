@@ -118,7 +118,7 @@ public final class TocsinApp implements AutoCloseable {
         AlertNotifier notifier = AlertNotifier.forConfig(config, producer, sinks, metrics).start();
         Optional<Watchdog> watchdog = config.watchdog().map(settings -> new Watchdog(settings, canaries,
                 notifier::assignedPartitions, producer, topics, self.host() + "-" + self.port(), metrics).start());
-        http.serve(streams, config.applicationId(), metrics, self, producer, topics.silences(), List.of(
+        http.serve(streams, config, metrics, self, producer, topics.silences(), List.of(
                 new HealthPart("streams", () -> stateFailure.get() == null ? streams.state().name()
                         : streams.state().name() + ": " + stateFailure.get(), () -> streams.state() == KafkaStreams.State.RUNNING),
                 new HealthPart("notifier", () -> notifier.healthy() ? "RUNNING" : "STOPPED", notifier::healthy)));

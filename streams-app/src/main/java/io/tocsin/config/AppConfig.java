@@ -91,6 +91,15 @@ public record AppConfig(
             "(unset: changes only when http.bind is a loopback address)", "bearer token every API change must carry");
     public static final ConfigKey<Boolean> HTTP_TOKEN_READS = K.bool("http.token.reads", false,
             "whether /api reads need the token too (health and metrics never do)");
+    public static final ConfigKey<String> HTTP_BASE_PATH = K.custom("http.base-path",
+            "path prefix a reverse proxy serves the console and API under, e.g. /tocsin (they answer at / too)",
+            (s, n) -> {
+                String path = s.string(n, "");
+                if (!path.isEmpty() && !path.matches("(/(?!\\.+(/|$))[A-Za-z0-9._~-]+)+")) {
+                    throw new ConfigException(n, "must be empty or like /tocsin (segments of letters, digits, '.', '_', '~', '-', none only dots, no trailing /), was '" + path + "'");
+                }
+                return path;
+            }, p -> p);
     public static final ConfigKey<Duration> SILENCE_MAX_DURATION = K.duration("silence.max-duration", Duration.ofDays(7),
             Duration.ofMinutes(1), "the longest silence the API accepts");
     public static final ConfigKey<Integer> ERROR_ALERT_LIMIT = K.integer("error.alert.limit", 5, 1, 10_000,
@@ -255,7 +264,8 @@ public record AppConfig(
                 r.get(APPLICATION_ID),
                 Path.of(r.get(STATE_DIR)),
                 r.get(HTTP_PORT),
-                new HttpAccess(r.get(HTTP_BIND), r.get(HTTP_TOKEN), r.get(HTTP_TOKEN_READS), r.get(SILENCE_MAX_DURATION)),
+                new HttpAccess(r.get(HTTP_BIND), r.get(HTTP_TOKEN), r.get(HTTP_TOKEN_READS), r.get(SILENCE_MAX_DURATION),
+                        r.get(HTTP_BASE_PATH)),
                 throttleRules(r),
                 scrubPatterns(s),
                 heartbeatRules(r),

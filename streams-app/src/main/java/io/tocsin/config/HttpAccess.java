@@ -9,9 +9,11 @@ import java.util.Optional;
 /**
  * Who may use the HTTP API. Reads are open unless {@code tokenForReads}; every change (creating or expiring a
  * silence) needs {@code Authorization: Bearer <token>}. Without a token, changes are allowed only while the API
- * listens on a loopback address (a developer's own machine), never on an address others can reach.
+ * listens on a loopback address (a developer's own machine), never on an address others can reach. {@code basePath}
+ * is the prefix a reverse proxy may keep in front of every path ("" for none).
  */
-public record HttpAccess(String bind, Optional<String> token, boolean tokenForReads, Duration silenceMaxDuration) {
+public record HttpAccess(String bind, Optional<String> token, boolean tokenForReads, Duration silenceMaxDuration,
+                         String basePath) {
 
     public HttpAccess {
         try {

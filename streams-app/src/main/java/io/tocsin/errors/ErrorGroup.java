@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Everything Tocsin keeps about one error group: the throttle's windows (the current one and, during the grace
  * period after it, the previous one) and the statistics published on {@code tocsin.error-groups} and the HTTP API.
- * Times are epoch ms of event time. The group's sample event is kept apart (it is most of a group's bytes and
- * changes far less often than its counts).
+ * Times are epoch ms of event time; {@code hourly} counts occurrences per hour, for the console. The group's sample
+ * event is kept apart (it is most of a group's bytes and changes far less often than its counts).
  *
  * <p>{@code arrivedAt} is when its latest event was processed, by the wall clock: the sweep closes a window only once
  * its group has been quiet for the digest delay, so events arriving late in a burst (a drained spool, a catch-up) are
@@ -26,17 +26,19 @@ public record ErrorGroup(
         ErrorWindow current,
         ErrorWindow previous,
         List<String> instances,
-        long arrivedAt) {
+        long arrivedAt,
+        HourlyCounts hourly) {
 
     static final int MAX_INSTANCES = 20;
 
     public ErrorGroup {
         instances = instances == null ? List.of() : List.copyOf(instances);
+        hourly = hourly == null ? HourlyCounts.NONE : hourly;
     }
 
     static ErrorGroup first(GroupedError e, long at) {
         return new ErrorGroup(e.fingerprint(), e.title(), e.event().service(), e.event().environment(), at, at, 0, 0, 0,
-                null, null, List.of(), 0);
+                null, null, List.of(), 0, HourlyCounts.NONE);
     }
 
     /** Counts an event everywhere but in a window. */
@@ -46,29 +48,29 @@ public record ErrorGroup(
         seenOn.add(0, e.event().instance());
         return new ErrorGroup(fingerprint, e.title(), service, environment, Math.min(firstSeen, at), Math.max(lastSeen, at),
                 totalCount + e.event().count(), alertsSent, lateCount, current, previous,
-                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), arrivedAt);
+                seenOn.subList(0, Math.min(MAX_INSTANCES, seenOn.size())), arrivedAt, hourly.add(at, e.event().count()));
     }
 
     ErrorGroup withWindows(ErrorWindow newCurrent, ErrorWindow newPrevious) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent, lateCount,
-                newCurrent, newPrevious, instances, arrivedAt);
+                newCurrent, newPrevious, instances, arrivedAt, hourly);
     }
 
     ErrorGroup withAlert() {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent + 1,
-                lateCount, current, previous, instances, arrivedAt);
+                lateCount, current, previous, instances, arrivedAt, hourly);
     }
 
     /** Late occurrences count for the group and are reported with the digest of its window that is still open. */
     ErrorGroup withLate(long occurrences) {
         ErrorWindow reportedBy = current != null && !current.closed() ? current.withLate(occurrences) : current;
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount + occurrences, reportedBy, previous, instances, arrivedAt);
+                lateCount + occurrences, reportedBy, previous, instances, arrivedAt, hourly);
     }
 
     ErrorGroup arrived(long wallClock) {
         return new ErrorGroup(fingerprint, title, service, environment, firstSeen, lastSeen, totalCount, alertsSent,
-                lateCount, current, previous, instances, wallClock);
+                lateCount, current, previous, instances, wallClock, hourly);
     }
 
     /** Whether nothing has arrived for it for {@code quietMs} by the wall clock at {@code now}. */

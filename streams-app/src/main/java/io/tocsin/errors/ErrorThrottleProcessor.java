@@ -261,7 +261,7 @@ public final class ErrorThrottleProcessor implements Processor<String, GroupedEr
     private void save(ErrorGroup g) {
         ErrorGroup stored = new ErrorGroup(g.fingerprint(), scrubber.scrub(g.title()), g.service(), g.environment(), g.firstSeen(),
                 g.lastSeen(), g.totalCount(), g.alertsSent(), g.lateCount(), g.current(), g.previous(), g.instances(),
-                g.arrivedAt());
+                g.arrivedAt(), g.hourly());
         groups.put(g.fingerprint(), stored);
         if (throttle.rules().publishInterval().isZero()) {
             publish(stored);

@@ -8,11 +8,12 @@ import java.util.Set;
 /**
  * Alert matchers shared by routes, silences and maintenance windows: each named field must equal one of the listed
  * values; fields not named match anything. Fields: {@code service}, {@code environment}, {@code instance},
- * {@code kind}, {@code severity}.
+ * {@code kind}, {@code severity}, and {@code key} (the alert key: an error group's fingerprint, or service/instance),
+ * so that one error group can be silenced without the rest of its service.
  */
 public record Matchers(Map<String, Set<String>> fields) {
 
-    public static final Set<String> FIELDS = Set.of("service", "environment", "instance", "kind", "severity");
+    public static final Set<String> FIELDS = Set.of("service", "environment", "instance", "kind", "severity", "key");
     public static final Matchers ANY = new Matchers(Map.of());
 
     public Matchers {
@@ -29,14 +30,20 @@ public record Matchers(Map<String, Set<String>> fields) {
     }
 
     public boolean matches(Alert alert) {
+        return matches(field -> switch (field) {
+            case "service" -> alert.service();
+            case "environment" -> alert.environment();
+            case "instance" -> alert.instance();
+            case "key" -> alert.key();
+            case "kind" -> alert.kind().name();
+            default -> Severity.of(alert.kind()).name();
+        });
+    }
+
+    /** Matches what an alert would carry, given by field name (null for a field it would not have). */
+    public boolean matches(java.util.function.Function<String, String> valueOf) {
         for (Map.Entry<String, Set<String>> f : fields.entrySet()) {
-            String value = switch (f.getKey()) {
-                case "service" -> alert.service();
-                case "environment" -> alert.environment();
-                case "instance" -> alert.instance();
-                case "kind" -> alert.kind().name();
-                default -> Severity.of(alert.kind()).name();
-            };
+            String value = valueOf.apply(f.getKey());
             if (value == null || !f.getValue().contains(value)) {
                 return false;
             }

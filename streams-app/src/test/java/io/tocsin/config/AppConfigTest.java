@@ -79,6 +79,16 @@ class AppConfigTest {
     }
 
     @Test
+    void basePathIsEmptyByDefaultAndMustBeAPathPrefixWithoutTrailingSlash() {
+        assertThat(AppConfig.defaults().http().basePath()).isEmpty();
+        assertThat(AppConfig.fromMap(Map.of("http.base-path", "/ops/tocsin")).http().basePath()).isEqualTo("/ops/tocsin");
+        for (String bad : new String[] {"tocsin", "/tocsin/", "/", "/a b", "/x/../y", "//x"}) {
+            assertThatThrownBy(() -> AppConfig.fromMap(Map.of("http.base-path", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("http.base-path");
+        }
+    }
+
+    @Test
     void shouldMaskSecretsWhenDescribed() {
         AppConfig c = AppConfig.fromMap(Map.of("slack.webhook.url", "https://hooks.example/T000/B000/secret",
                 "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"p\";"));
