@@ -51,6 +51,13 @@ final class FaultLoad implements AutoCloseable {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers);
         p.put("linger.ms", 5);
+        // the load must not stall on the producer itself: in one CI run an idempotent producer's first batch to
+        // tocsin.heartbeats-0 was refused as out of order (OutOfOrderSequenceException, seq 0 against the broker's 2,
+        // 3, 5, ...) for two minutes, so the "alive" instances really went silent; heartbeats need neither idempotence
+        // nor exactly-once (a resent beat changes nothing, a resent exception event is dropped by its id), only order
+        p.put("enable.idempotence", false);
+        p.put("acks", "all");
+        p.put("max.in.flight.requests.per.connection", 1);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.prefix = topicPrefix;
         this.instances = new TreeMap<>(instancesPerService).entrySet().stream()
