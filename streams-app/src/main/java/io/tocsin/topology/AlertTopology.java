@@ -1,5 +1,6 @@
 package io.tocsin.topology;
 
+import io.tocsin.common.Partitions;
 import io.tocsin.config.AppConfig;
 import io.tocsin.errors.CapThenResetThrottle;
 import io.tocsin.errors.ErrorGroup;
@@ -26,7 +27,6 @@ import io.tocsin.privacy.Scrubber;
 import io.tocsin.routing.AlertRouter;
 import io.tocsin.routing.GlobalStateUpdaters;
 import io.tocsin.routing.Silence;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -35,7 +35,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -227,7 +226,7 @@ public final class AlertTopology {
     /** Keys are {@code service/instance}; the partition depends on the service alone. */
     static Optional<Set<Integer>> partitionByService(String topic, String key, HeartbeatSignal value, int partitions) {
         String service = Keys.service(key);
-        return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % partitions));
+        return Optional.of(Set.of(Partitions.of(service, partitions)));
     }
 
     /** Reads a raw input topic, parses it, sends refused records to the dead-letter topic, returns the valid events. */

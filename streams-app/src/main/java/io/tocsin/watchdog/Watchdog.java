@@ -1,9 +1,10 @@
 package io.tocsin.watchdog;
 
-import io.tocsin.model.Canary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tocsin.common.Partitions;
+import io.tocsin.model.Canary;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Keys;
 import io.tocsin.model.Topics;
@@ -11,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,18 +157,13 @@ public final class Watchdog implements AutoCloseable {
             canaryInstance = null;
             for (int n = 0; n < MAX_KEY_TRIES && canaryInstance == null; n++) {
                 String candidate = origin + "-" + n;
-                if (assigned.contains(partitionOf(Keys.of(Canary.SERVICE, candidate), partitions))) {
+                if (assigned.contains(Partitions.of(Keys.of(Canary.SERVICE, candidate), partitions))) {
                     canaryInstance = candidate;
                 }
             }
             keyFor = Set.copyOf(assigned);
         }
         return Optional.ofNullable(canaryInstance);
-    }
-
-    /** The partition the producer's built-in partitioner (which Kafka Streams' sinks use) gives a key. */
-    static int partitionOf(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private long newestRoundTrip() {

@@ -1,11 +1,11 @@
 package io.tocsin.watchdog;
 
-import io.tocsin.model.Canary;
 import static io.tocsin.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import io.tocsin.model.Canary;
 import io.tocsin.model.EventCodec;
 import io.tocsin.topology.StoreNames;
 import io.tocsin.topology.TopologyFixture;

@@ -1,24 +1,11 @@
 package io.tocsin.watchdog;
 
-import io.tocsin.model.Canary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import io.tocsin.model.Canary;
 import org.junit.jupiter.api.Test;
 
-class WatchdogTest {
-
-    @Test
-    void theCanaryKeyLandsOnThePartitionTheProducerPicks() {
-        for (int partitions : new int[] {1, 3, 7, 64}) {
-            for (int n = 0; n < 500; n++) {
-                String key = "tocsin-canary/10.0.0.5-8080-" + n;
-                assertThat(Watchdog.partitionOf(key, partitions))
-                        .isEqualTo(BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions));
-            }
-        }
-    }
+class CanaryClockTest {
 
     @Test
     void aRoundCountsOnlyWhenBothPartsCameThrough() {
