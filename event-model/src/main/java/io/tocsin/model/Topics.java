@@ -55,6 +55,14 @@ public record Topics(String prefix) {
         return prefix + "alerts-delivered";
     }
 
+    /**
+     * The notifier's decision on each alert (waiting, retrying, delivered, silenced, refused), keyed by alert key: the
+     * app keeps each key's recent alerts from it. Kept as long as delivered ids.
+     */
+    public String alertDeliveries() {
+        return prefix + "alert-deliveries";
+    }
+
     public String deadLetters() {
         return prefix + "dead-letters";
     }
@@ -70,6 +78,7 @@ public record Topics(String prefix) {
                 new Spec(silences(), COMPACTED),
                 new Spec(alertsUndelivered(), Map.of()),
                 new Spec(deadLetters(), Map.of()),
+                new Spec(alertDeliveries(), Map.of("retention.ms", String.valueOf(DELIVERED_RETENTION.toMillis()))),
                 new Spec(alertsDelivered(), Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(DELIVERED_RETENTION.toMillis()))));
     }
 

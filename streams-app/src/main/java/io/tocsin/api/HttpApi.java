@@ -9,6 +9,7 @@ import io.tocsin.config.AppConfig;
 import io.tocsin.config.HttpAccess;
 import io.tocsin.routing.Silence;
 import io.tocsin.console.ConsoleFiles;
+import io.tocsin.model.Topics;
 import io.tocsin.topology.StoreNames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +52,7 @@ public final class HttpApi implements AutoCloseable {
     private PrometheusMeterRegistry metrics;
     private InstancesQuery instances;
     private ErrorGroupsQuery errorGroups;
+    private AlertsQuery alerts;
     private SilencesApi silences;
     private PostMortems postMortems;
 
@@ -96,6 +98,7 @@ public final class HttpApi implements AutoCloseable {
         this.instances = new InstancesQuery(peers, partitions, StoreNames.repartitionTopic(applicationId, StoreNames.HEARTBEATS_BY_SERVICE));
         this.errorGroups = new ErrorGroupsQuery(kafkaStreams, peers, partitions,
                 StoreNames.repartitionTopic(applicationId, StoreNames.ERRORS_BY_FINGERPRINT));
+        this.alerts = new AlertsQuery(kafkaStreams, peers, partitions, new Topics(config.topicPrefix()).alertDeliveries());
         this.silences = new SilencesApi(kafkaStreams, producer, silencesTopic, mapper, Clock.systemUTC(), access.silenceMaxDuration());
         routes();
         expiry.scheduleWithFixedDelay(this::expireSilences, 1, 10, TimeUnit.MINUTES);
@@ -134,6 +137,7 @@ public final class HttpApi implements AutoCloseable {
             server.createContext(base + "/api/instances", guarded(this::instances));
             server.createContext(base + "/api/error-groups", guarded(this::errorGroups));
             server.createContext(base + "/api/silences", guarded(this::silences));
+            server.createContext(base + "/api/alerts", guarded(this::alerts));
             server.createContext(base + "/api/post-mortem", guarded(this::postMortem));
             server.createContext(base + "/", ex -> console.handle(ex, localPath(ex)));
         }
@@ -218,6 +222,27 @@ public final class HttpApi implements AutoCloseable {
                 }
             } else {
                 json(ex, 404, Map.of("error", "not found"));
+            }
+        } catch (IllegalArgumentException e) {
+            json(ex, 400, Map.of("error", e.getMessage()));
+        } catch (Peers.NotReadyException e) {
+            json(ex, 503, Map.of("error", e.getMessage()));
+        }
+    }
+
+    private void alerts(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex);
+        if (!localPath(ex).replaceAll("/+$", "").equals("/api/alerts")) {
+            json(ex, 404, Map.of("error", "not found"));
+            return;
+        }
+        try {
+            AlertsQuery.Filter filter = new AlertsQuery.Filter(q.get("key"), q.get("service"),
+                    AlertsQuery.Filter.parseKinds(q.get("kind")), q.get("limit") == null ? AlertsQuery.DEFAULT_LIMIT : parseLimit(q.get("limit")));
+            if (Peers.localOnly(q) && filter.key() == null) {
+                part(ex, alerts.local(filter));
+            } else {
+                json(ex, 200, alerts.list(filter, Peers.localOnly(q)));
             }
         } catch (IllegalArgumentException e) {
             json(ex, 400, Map.of("error", e.getMessage()));

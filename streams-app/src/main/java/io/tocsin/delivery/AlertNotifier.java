@@ -11,6 +11,7 @@ import io.tocsin.model.EventCodec;
 import io.tocsin.model.InvalidEventException;
 import io.tocsin.model.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ public final class AlertNotifier implements AutoCloseable {
     private static final long MAX_POLL_MS = 200;
 
     /** Tunables of delivery. */
-    public record Settings(String alertsTopic, String undeliveredTopic, int batchMin, Duration routeInterval, RetryPolicy retry) {
+    public record Settings(String alertsTopic, String undeliveredTopic, String deliveriesTopic, int batchMin, Duration routeInterval, RetryPolicy retry) {
     }
 
     private record Pending(TopicPartition partition, long offset, Alert alert, long since) {
@@ -98,6 +99,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final EventCodec codec = new EventCodec();
     private final DeliveryMetrics counts;
+    private final DeliveryLog log;
     private final Counter skipped;
     private final Thread thread;
     private volatile boolean running = true;
@@ -111,6 +113,7 @@ public final class AlertNotifier implements AutoCloseable {
         this.settings = settings;
         sinks.forEach((route, sink) -> routes.put(route, new RouteQueue(route, sink)));
         this.counts = new DeliveryMetrics(metrics, sinks.keySet());
+        this.log = new DeliveryLog(settings.deliveriesTopic(), producer, codec, Clock.systemUTC());
         this.skipped = Counter.builder("tocsin.notifier.skipped").description("alerts not posted: silenced or delivered before").register(metrics);
         this.thread = new Thread(this::run, "tocsin-notifier");
     }
@@ -121,7 +124,7 @@ public final class AlertNotifier implements AutoCloseable {
         Topics topics = new Topics(config.topicPrefix());
         DeliveredIds delivered = new DeliveredIds(topics.alertsDelivered(), producer, KafkaClients.notifierConsumer(config),
                 Topics.DELIVERED_RETENTION, DeliveredIds.DEFAULT_CAPACITY);
-        Settings settings = new Settings(topics.alerts(), topics.alertsUndelivered(), config.slackBatchMin(),
+        Settings settings = new Settings(topics.alerts(), topics.alertsUndelivered(), topics.alertDeliveries(), config.slackBatchMin(),
                 config.slackRouteInterval(), new RetryPolicy(Duration.ofMillis(500), Duration.ofSeconds(30), new Random()));
         return new AlertNotifier(KafkaClients.notifierConsumer(config), producer, delivered, sinks, settings, metrics);
     }
@@ -206,6 +209,7 @@ public final class AlertNotifier implements AutoCloseable {
         if (alert.silenced()) {
             decided(alert, alert.route(), "silenced").addKeyValue("silenced.by", alert.silencedBy())
                     .log("alert {} {} silenced by {}", alert.id(), alert.kind(), alert.silencedBy());
+            log.record(alert, alert.route(), DeliveryState.SILENCED, alert.silencedBy(), 0);
             skip(tp, r.offset());
             return;
         }
@@ -229,6 +233,7 @@ public final class AlertNotifier implements AutoCloseable {
             q = routes.get(Alert.DEFAULT_ROUTE);
         }
         q.waiting.add(new Pending(tp, r.offset(), alert, System.currentTimeMillis()));
+        log.record(alert, q.route, DeliveryState.WAITING, null, 0);
     }
 
     private void skip(TopicPartition tp, long offset) {
@@ -238,6 +243,8 @@ public final class AlertNotifier implements AutoCloseable {
 
     private void alreadyDelivered(Alert alert) {
         decided(alert, alert.route(), "already-delivered").log("alert {} {} was delivered before: not posted again", alert.id(), alert.kind());
+        // on record again: the first word may be lost with the crash that makes an alert be read twice
+        log.record(alert, alert.route(), DeliveryState.DELIVERED, "delivered before", 0);
     }
 
     /**
@@ -266,8 +273,11 @@ public final class AlertNotifier implements AutoCloseable {
             case DELIVERED -> {
                 delivered.record(batch.stream().map(p -> p.alert().id()).toList(), q.route);
                 counts.delivered(q.route, alerts);
-                batch.forEach(p -> decided(p.alert(), q.route, "delivered").addKeyValue("sink", q.sink.describe())
-                        .log("alert {} {} delivered to route {} ({})", p.alert().id(), p.alert().kind(), q.route, q.sink.describe()));
+                batch.forEach(p -> {
+                    decided(p.alert(), q.route, "delivered").addKeyValue("sink", q.sink.describe())
+                            .log("alert {} {} delivered to route {} ({})", p.alert().id(), p.alert().kind(), q.route, q.sink.describe());
+                    log.record(p.alert(), q.route, DeliveryState.DELIVERED, null, q.failures);
+                });
                 finish(q, batch);
                 q.failures = 0;
                 q.oneAtATime = false;
@@ -281,6 +291,7 @@ public final class AlertNotifier implements AutoCloseable {
                 q.nextAttempt = System.currentTimeMillis() + wait.toMillis();
                 LOG.warn("route {} ({}) did not take {} alert(s): {}; retry {} in {} ms", q.route, q.sink.describe(),
                         batch.size(), result.reason(), q.failures, wait.toMillis());
+                batch.forEach(p -> log.record(p.alert(), q.route, DeliveryState.RETRYING, result.reason(), q.failures));
             }
             case PERMANENT_FAILURE -> {
                 counts.undelivered(q.route, alerts);
@@ -290,6 +301,7 @@ public final class AlertNotifier implements AutoCloseable {
                     toUndelivered(p.alert().key(), codec.write(p.alert()), result.reason(), q.route);
                     decided(p.alert(), q.route, "refused").addKeyValue("reason", result.reason())
                             .log("alert {} {} refused for good by route {}", p.alert().id(), p.alert().kind(), q.route);
+                    log.record(p.alert(), q.route, DeliveryState.REFUSED, result.reason(), q.failures + 1);
                 });
                 finish(q, batch);
                 q.failures = 0;
@@ -361,6 +373,7 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private void commit() {
+        log.flush(); // an alert whose offset is committed has its fate on record
         Map<TopicPartition, OffsetAndMetadata> done = offsets.toCommit();
         if (!done.isEmpty()) {
             consumer.commitSync(done);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -109,10 +111,25 @@ public final class SlackMessage {
             f.append("\nsuppressed ").append(alert.suppressed());
         }
         f.append("\nat ").append(alert.timestamp());
-        if (publicUrl.isPresent() && (alert.kind() == AlertKind.ERROR || alert.kind() == AlertKind.ERROR_DIGEST)) {
-            f.append("\n<").append(publicUrl.get()).append("/api/error-groups/").append(alert.key()).append("|error group>");
-        }
+        consoleLink(alert).ifPresent(link -> f.append("\n").append(link));
         return SlackText.truncate(f.toString(), SECTION_MAX);
+    }
+
+    /** The console page about the alert: its error group, or its service's instances; when the app's URL is known. */
+    private Optional<String> consoleLink(Alert alert) {
+        if (publicUrl.isEmpty() || alert.kind() == AlertKind.CANARY) {
+            return Optional.empty();
+        }
+        if (alert.kind() == AlertKind.ERROR || alert.kind() == AlertKind.ERROR_DIGEST) {
+            return Optional.of("<" + publicUrl.get() + "/group.html?fingerprint=" + urlPart(alert.key()) + "|error group>");
+        }
+        return alert.service() == null ? Optional.empty()
+                : Optional.of("<" + publicUrl.get() + "/instances.html?service=" + urlPart(alert.service()) + "|instances>");
+    }
+
+    /** Percent-encoded, so nothing in it can end Slack's {@code <url|text>} early. */
+    private static String urlPart(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Event text as Slack may show it: markup characters escaped. */

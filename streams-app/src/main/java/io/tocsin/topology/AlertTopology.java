@@ -17,6 +17,8 @@ import io.tocsin.heartbeat.HeartbeatRules;
 import io.tocsin.heartbeat.HeartbeatSignal;
 import io.tocsin.heartbeat.InputReadiness;
 import io.tocsin.heartbeat.InstanceEntry;
+import io.tocsin.history.AlertHistory;
+import io.tocsin.history.AlertHistoryProcessor;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.ExceptionEvent;
@@ -60,6 +62,7 @@ import org.apache.kafka.streams.state.Stores;
  *                          └─ repartition by service ─▶ (+ probe failures) ─▶ monitor (wall-clock punctuation)
  *                                                          ─┬─ alerts ───▶ tocsin.alerts
  *                                                           └─ registry ─▶ tocsin.instances
+ * tocsin.alert-deliveries (the notifier's decisions) ─▶ alert history (each alert key's recent alerts)
  * </pre>
  *
  * Error events and heartbeats meet in no sub-topology: a record that fails the error path can stall only that path.
@@ -71,6 +74,7 @@ public final class AlertTopology {
     private static final Instant LATEST_TIMESTAMP = Instant.ofEpochMilli(Long.MAX_VALUE);
     /** Fingerprints a task's sample gate remembers: about 100 bytes each. */
     private static final int SAMPLE_GATE_CAPACITY = 10_000;
+    private static final Duration HISTORY_SWEEP = Duration.ofHours(1);
 
     private final AppConfig config;
     private final Topics topics;
@@ -113,6 +117,8 @@ public final class AlertTopology {
         globalStores(builder);
         errorBranch(builder, errors);
         heartbeatBranch(builder, heartbeats, errors, readiness);
+        // last, so the sub-topologies built before it keep their numbers (and their tasks' state) across an upgrade
+        alertHistory(builder);
         return builder.build();
     }
 
@@ -195,6 +201,18 @@ public final class AlertTopology {
                 .defaultBranch(Branched.withConsumer(s -> s
                         .mapValues(HeartbeatOutput::entry, Named.as("registry-entry"))
                         .to(topics.instances(), Produced.with(keys, new JsonSerde<>(InstanceEntry.class, codec)).withName("registry-sink")), "registry"));
+    }
+
+    /**
+     * Each alert key's recent alerts with their delivery state, from the notifier's decisions (the console's alert
+     * lists). The notifier writes them keyed by alert key, so no repartition is needed.
+     */
+    private void alertHistory(StreamsBuilder builder) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALERT_HISTORY),
+                keys, new JsonSerde<>(AlertHistory.class, codec)));
+        builder.stream(topics.alertDeliveries(), Consumed.with(keys, raw).withName("alert-deliveries-source"))
+                .process(() -> new AlertHistoryProcessor(StoreNames.ALERT_HISTORY, codec, Topics.DELIVERED_RETENTION, HISTORY_SWEEP),
+                        Named.as("alert-history"), StoreNames.ALERT_HISTORY);
     }
 
     /** Keyed {@code service/instance} and repartitioned by service, for the monitor. */

@@ -17,6 +17,8 @@ public final class StoreNames {
     public static final String SILENCES = "silences";
     public static final String ALERT_STATES = "alert-states";
     public static final String POSTED_OUTAGES = "posted-outages";
+    /** Each alert key's recent alerts with their delivery state (see AlertHistory). */
+    public static final String ALERT_HISTORY = "alert-history";
     public static final String ERRORS_BY_FINGERPRINT = "errors-by-fingerprint";
     public static final String HEARTBEATS_BY_SERVICE = "heartbeats-by-service";
     public static final String PROBE_FAILURES_BY_SERVICE = "probe-failures-by-service";

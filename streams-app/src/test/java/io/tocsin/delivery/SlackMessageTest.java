@@ -3,6 +3,7 @@ package io.tocsin.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.model.Alert;
+import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;
 import java.time.Instant;
 import java.util.List;
@@ -37,10 +38,20 @@ class SlackMessageTest {
     }
 
     @Test
-    void shouldPutTheRoutesMentionAndAGroupLink() {
+    void shouldPutTheRoutesMentionAndALinkToTheGroupsConsolePage() {
         String payload = message.webhookPayload(List.of(alert("t", "x")));
 
-        assertThat(payload).contains("<!subteam^S0123>").contains("<https://tocsin.example/api/error-groups/v1-x|error group>");
+        assertThat(payload).contains("<!subteam^S0123>").contains("<https://tocsin.example/group.html?fingerprint=v1-x|error group>");
+    }
+
+    @Test
+    void anAvailabilityAlertLinksToItsServicesInstancesWithTheNameEncoded() {
+        Alert down = Alert.availability("0123456789abcdef0123456789abcdef", AlertKind.INSTANCE_DOWN,
+                new Alert.Subject("pay|ments>x/p-1", "pay|ments>x", "prod", "p-1"), Instant.EPOCH, "down", "silent");
+
+        String payload = message.webhookPayload(List.of(down));
+
+        assertThat(payload).contains("<https://tocsin.example/instances.html?service=pay%7Cments%3Ex|instances>");
     }
 
     @Test

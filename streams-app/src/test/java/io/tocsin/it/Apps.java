@@ -8,6 +8,9 @@ import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
+import io.tocsin.model.ExceptionEvent;
+import io.tocsin.model.ExceptionInfo;
+import io.tocsin.model.Frame;
 import io.tocsin.testing.Slowness;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,13 +23,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,6 +75,14 @@ public final class Apps {
                 a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
                         && !a.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty()
                         && !b.streams().metadataForLocalThreads().iterator().next().activeTasks().isEmpty());
+    }
+
+    /** One exception event of {@code service} (instance {@code service-1}) thrown in {@code frameClass}, sent and acknowledged. */
+    public static void sendError(KafkaProducer<String, byte[]> producer, String service, String frameClass, Instant at) throws Exception {
+        ExceptionEvent e = new ExceptionEvent("exception", 1, UUID.randomUUID().toString(), at, service, service + "-1", "prod",
+                "RUNTIME", new ExceptionInfo("java.lang.IllegalStateException", "boom",
+                List.of(new Frame(frameClass, "handle", null, 1, true)), null), null, Map.of(), null, 1);
+        producer.send(new ProducerRecord<>("tocsin.errors", e.key(), new EventCodec().write(e))).get();
     }
 
     /** GET a JSON answer from an app's HTTP API; anything but 200 fails. */

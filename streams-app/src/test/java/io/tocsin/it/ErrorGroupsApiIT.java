@@ -8,31 +8,22 @@ import io.tocsin.app.TocsinApp;
 import io.tocsin.broker.EmbeddedKafkaBroker;
 import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
-import io.tocsin.model.EventCodec;
-import io.tocsin.model.ExceptionEvent;
-import io.tocsin.model.ExceptionInfo;
-import io.tocsin.model.Frame;
 import io.tocsin.testing.ScaledTimeout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The error-groups API answers the same from either of two streams-app instances that share the partitions. */
 @ScaledTimeout(seconds = 180)
 class ErrorGroupsApiIT {
 
-    private final EventCodec codec = new EventCodec();
-
     @Test
     void eitherInstanceListsAndFetchesEveryGroup() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePort()) {
-            Map<String, String> shared = Map.of("application.id", "tocsin-groups-it", "topic.partitions", "4");
+            java.util.Map<String, String> shared = java.util.Map.of("application.id", "tocsin-groups-it", "topic.partitions", "4");
             AppConfig first = Apps.config(broker, null, shared);
             try (TocsinApp a = Apps.start(first); TocsinApp b = Apps.start(Apps.config(broker, null, shared));
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(first))) {
@@ -40,9 +31,9 @@ class ErrorGroupsApiIT {
                 Instant t = Instant.now().minusSeconds(60);
                 for (int i = 0; i < 8; i++) {
                     // eight distinct bugs of api-orders, seen at increasing times, and one of api-billing
-                    send(producer, "api-orders", "com.acme.Handler" + i, t.plusSeconds(i));
+                    Apps.sendError(producer, "api-orders", "com.acme.Handler" + i, t.plusSeconds(i));
                 }
-                send(producer, "api-billing", "com.acme.Invoice", t);
+                Apps.sendError(producer, "api-billing", "com.acme.Invoice", t);
 
                 for (TocsinApp app : List.of(a, b)) {
                     await("all groups via " + app.httpPort(), Duration.ofSeconds(30))
@@ -65,12 +56,4 @@ class ErrorGroupsApiIT {
             }
         }
     }
-
-    private void send(KafkaProducer<String, byte[]> producer, String service, String frameClass, Instant at) throws Exception {
-        ExceptionEvent e = new ExceptionEvent("exception", 1, UUID.randomUUID().toString(), at, service, service + "-1", "prod",
-                "RUNTIME", new ExceptionInfo("java.lang.IllegalStateException", "boom",
-                List.of(new Frame(frameClass, "handle", null, 1, true)), null), null, Map.of(), null, 1);
-        producer.send(new ProducerRecord<>("tocsin.errors", e.key(), codec.write(e))).get();
-    }
-
 }

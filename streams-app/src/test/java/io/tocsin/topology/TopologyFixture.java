@@ -39,6 +39,7 @@ public final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, byte[]> heartbeats;
     private final TestOutputTopic<String, String> alerts;
     private final TestInputTopic<String, String> silences;
+    private final TestInputTopic<String, byte[]> deliveries;
     private final EventCodec codec = new EventCodec();
 
     public TopologyFixture(Map<String, String> settings) {
@@ -70,6 +71,7 @@ public final class TopologyFixture implements AutoCloseable {
         heartbeats = driver.createInputTopic(topics.heartbeats(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(topics.alerts(), new StringDeserializer(), new StringDeserializer());
         silences = driver.createInputTopic(topics.silences(), new StringSerializer(), new StringSerializer());
+        deliveries = driver.createInputTopic(topics.alertDeliveries(), new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -103,6 +105,16 @@ public final class TopologyFixture implements AutoCloseable {
 
     public void silence(String id, String json) {
         silences.pipeInput(id, json);
+    }
+
+    /** A notifier's decision on an alert, as it writes it (keyed by the alert key). */
+    public void delivery(String alertKey, byte[] raw, Instant recordTime) {
+        deliveries.pipeInput(alertKey, raw, recordTime);
+    }
+
+    /** An alert key's history as stored for the API ({@code storeKey} as AlertHistory.storeKey makes it), or null. */
+    public io.tocsin.history.AlertHistory alertHistory(String storeKey) {
+        return (io.tocsin.history.AlertHistory) driver.getKeyValueStore(StoreNames.ALERT_HISTORY).get(storeKey);
     }
 
     /** Advances the driver's wall clock one step at a time, so every punctuation fires. */
