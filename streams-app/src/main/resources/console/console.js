@@ -202,6 +202,38 @@ const Tocsin = (() => {
     return svg;
   }
 
-  return { el, api, post, time, ago, age, param, link, status, replace, refreshAccess, poll, lastDay, sparkline,
+  // What an alert's delivery state says to a person: the route's answer for a retry or a refusal, the silence.
+  function delivery(a) {
+    const note = {
+      WAITING: 'waiting for its route',
+      RETRYING: 'not taken yet: ' + (a.detail || '') + ' (' + a.attempts + ' failed)',
+      DELIVERED: a.attempts ? 'after ' + a.attempts + ' failed attempt' + (a.attempts > 1 ? 's' : '') : (a.detail || ''),
+      SILENCED: null,
+      REFUSED: 'refused for good: ' + (a.detail || ''),
+    }[a.state];
+    const silence = a.state === 'SILENCED' && a.detail
+      ? (a.detail.startsWith('silence:') ? link('silences.html', {}, a.detail) : el('span', { text: a.detail })) : null;
+    return [el('span', { class: 'badge ' + a.state, text: a.state.toLowerCase() }), ' ', ago(a.at),
+      note || silence ? el('div', { class: 'muted' }, note, silence) : null];
+  }
+
+  // A table of alerts as /api/alerts lists them (newest first); withSubject: which group, instance or service.
+  function alertTable(alerts, withSubject) {
+    if (!alerts.length) return el('p', { class: 'muted', text: 'no alerts on record' });
+    const subject = (a) => a.kind === 'ERROR' || a.kind === 'ERROR_DIGEST'
+      ? link('group.html', { fingerprint: a.key }, a.title)
+      : link('instances.html', { service: a.service, instance: a.instance }, a.instance ? a.service + '/' + a.instance : a.service);
+    const what = (a) => a.kind + (a.occurrence ? ' ' + a.occurrence + '/' + a.limit : '') + (a.suppressed ? ' · ' + a.suppressed + ' suppressed' : '');
+    return el('table', { class: 'alerts' },
+      el('thead', {}, el('tr', {}, ['At', withSubject ? 'About' : null, 'Alert', 'Route', 'Slack delivery'].filter(Boolean).map((h) => el('th', { text: h })))),
+      el('tbody', {}, alerts.map((a) => el('tr', { 'data-alert': a.id, 'data-state': a.state },
+        el('td', { 'data-label': 'At' }, time(a.timestamp)),
+        withSubject ? el('td', { 'data-label': 'About' }, subject(a)) : null,
+        el('td', { 'data-label': 'Alert' }, what(a), withSubject ? null : el('div', { class: 'muted', text: a.title })),
+        el('td', { 'data-label': 'Route' }, a.route),
+        el('td', { 'data-label': 'Slack delivery' }, delivery(a))))));
+  }
+
+  return { el, api, post, time, ago, age, param, link, status, replace, refreshAccess, poll, lastDay, sparkline, alertTable,
     canChange: () => access.changes };
 })();

@@ -2,12 +2,14 @@
 // One error group: its figures, the scrubbed sample (in-app frames highlighted), and a silence for just this group
 // (matched by its fingerprint, the key of its alerts).
 (() => {
-  const { el, api, post, time, link, status, replace, param, refreshAccess, poll, lastDay, sparkline } = Tocsin;
+  const { el, api, post, time, link, status, replace, param, refreshAccess, poll, lastDay, sparkline, alertTable } = Tocsin;
   const fingerprint = param('fingerprint');
   const facts = document.getElementById('facts');
   const sample = document.getElementById('sample');
+  const alerts = document.getElementById('alerts');
   let group = null;
   let lastBody = '';
+  let lastAlerts = '';
 
   function fact(name, ...value) {
     return [el('dt', { text: name }), el('dd', {}, ...value)];
@@ -64,14 +66,24 @@
       exceptionChain(e.exception));
   }
 
+  async function loadAlerts() {
+    const list = await api('api/alerts?key=' + encodeURIComponent(fingerprint));
+    const text = JSON.stringify(list);
+    if (text === lastAlerts) return;
+    lastAlerts = text;
+    replace(alerts, el('h2', { text: 'Alerts' }), alertTable(list, false));
+  }
+
   async function load() {
     const body = await api('api/error-groups/' + encodeURIComponent(fingerprint));
     const text = JSON.stringify(body);
-    if (text === lastBody) return;
-    lastBody = text;
-    group = body;
-    renderFacts(body);
-    renderSample(body.sample);
+    if (text !== lastBody) {
+      lastBody = text;
+      group = body;
+      renderFacts(body);
+      renderSample(body.sample);
+    }
+    await loadAlerts();
     status('');
   }
 

@@ -2,8 +2,11 @@
 // Instances per service, live and not: status, heartbeat age, load, since when, flapping. The API lists the least
 // loaded first, so the first UP instance of a service is the one /api/instances/best would route to.
 (() => {
-  const { el, api, time, ago, link, status, replace, param, refreshAccess, poll } = Tocsin;
+  const { el, api, time, ago, link, status, replace, param, refreshAccess, poll, alertTable } = Tocsin;
+  const AVAILABILITY = 'INSTANCE_DOWN,INSTANCE_UP,SERVICE_DOWN,SERVICE_UP,INSTANCE_FLAPPING';
   const container = document.getElementById('services');
+  const recent = document.getElementById('recent');
+  let lastRecent = '';
   const serviceSel = document.getElementById('service');
   const wanted = param('instance');
   let lastBody = '';
@@ -50,18 +53,29 @@
     status(entries.length + ' instances');
   }
 
+  async function refreshRecent() {
+    const list = await api('api/alerts?limit=30&kind=' + AVAILABILITY + (chosen ? '&service=' + encodeURIComponent(chosen) : ''));
+    const text = JSON.stringify(list);
+    if (text === lastRecent) return;
+    lastRecent = text;
+    replace(recent, el('h2', { text: 'Recent down and up alerts' }), alertTable(list, true));
+  }
+
   async function refresh() {
     const body = await api('api/instances?status=all');
     const text = JSON.stringify(body);
-    if (text === lastBody && !document.getElementById('status').classList.contains('error')) return;
-    lastBody = text;
-    render(body);
+    if (text !== lastBody || document.getElementById('status').classList.contains('error')) {
+      lastBody = text;
+      render(body);
+    }
+    await refreshRecent();
   }
 
   serviceSel.addEventListener('change', () => {
     chosen = serviceSel.value;
     history.replaceState(null, '', chosen ? '?service=' + encodeURIComponent(chosen) : location.pathname);
     lastBody = '';
+    lastRecent = '';
     refresh();
   });
   refreshAccess();

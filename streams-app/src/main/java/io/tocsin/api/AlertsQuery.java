@@ -1,8 +1,8 @@
 package io.tocsin.api;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.tocsin.delivery.DeliveryUpdate;
 import io.tocsin.history.AlertHistory;
+import io.tocsin.history.DeliveryUpdate;
 import io.tocsin.model.AlertKind;
 import io.tocsin.topology.StoreNames;
 import java.util.ArrayList;

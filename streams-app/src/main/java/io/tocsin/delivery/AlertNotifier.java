@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.config.AppConfig;
 import io.tocsin.config.KafkaClients;
+import io.tocsin.history.DeliveryState;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.Canary;

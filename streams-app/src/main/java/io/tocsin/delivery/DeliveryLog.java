@@ -1,5 +1,7 @@
 package io.tocsin.delivery;
 
+import io.tocsin.history.DeliveryState;
+import io.tocsin.history.DeliveryUpdate;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;

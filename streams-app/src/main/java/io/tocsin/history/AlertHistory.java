@@ -1,6 +1,5 @@
 package io.tocsin.history;
 
-import io.tocsin.delivery.DeliveryUpdate;
 import io.tocsin.model.AlertKind;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.tocsin.history;
 
-import io.tocsin.delivery.DeliveryUpdate;
 import io.tocsin.model.EventCodec;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,8 +2,6 @@ package io.tocsin.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tocsin.delivery.DeliveryState;
-import io.tocsin.delivery.DeliveryUpdate;
 import io.tocsin.model.Alert;
 import io.tocsin.model.AlertKind;
 import io.tocsin.model.EventCodec;

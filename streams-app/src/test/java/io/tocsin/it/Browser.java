@@ -80,9 +80,18 @@ final class Browser implements AutoCloseable {
 
     /** The texts of the elements {@code css} selects, read again if the page redrew them meanwhile. */
     List<String> texts(String css) {
+        return each(css, org.openqa.selenium.WebElement::getText);
+    }
+
+    /** One attribute of each element {@code css} selects, read again if the page redrew them meanwhile. */
+    List<String> attributes(String css, String attribute) {
+        return each(css, e -> e.getAttribute(attribute));
+    }
+
+    private List<String> each(String css, java.util.function.Function<org.openqa.selenium.WebElement, String> read) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return driver.findElements(org.openqa.selenium.By.cssSelector(css)).stream().map(e -> e.getText()).toList();
+                return driver.findElements(org.openqa.selenium.By.cssSelector(css)).stream().map(read).toList();
             } catch (org.openqa.selenium.StaleElementReferenceException e) {
                 if (attempt == 5) {
                     throw e;

@@ -179,6 +179,16 @@ class ConsoleBrowserIT {
         assertThat(alerts.get(1).silenced()).isTrue();
         assertThat(alerts.get(1).silencedBy()).startsWith("silence:");
 
+        // and the group page lists both alerts, newest first, with what became of each
+        browser.driver.get(base + "group.html?fingerprint=" + fingerprint);
+        await("both alerts listed with their delivery", Duration.ofSeconds(30)).until(() ->
+                browser.attributes("#alerts tbody tr", "data-state").equals(List.of("SILENCED", "DELIVERED")));
+        assertThat(browser.texts("#alerts tbody tr").get(0)).contains("ERROR 2/5").contains(alerts.get(1).silencedBy());
+        assertThat(browser.texts("#alerts tbody tr").get(1)).contains("ERROR 1/5").contains("delivered");
+        browser.size(1280, 1250); // the alerts are below the silence form
+        browser.screenshot("group-alerts");
+        browser.size(1280, 900);
+
         browser.driver.get(base + "silences.html");
         await("listed as active", Duration.ofSeconds(15)).until(() -> browser.texts("#active [data-silence]").stream()
                 .anyMatch(r -> r.contains("key=" + fingerprint) && r.contains("deploy in progress")));
@@ -260,6 +270,8 @@ class ConsoleBrowserIT {
             assertThat(shownAfter).isLessThanOrEqualTo(bound);
             assertThat(statusOf("chat-1")).isEqualTo("UP");
             assertThat(browser.texts("tr[data-instance='chat-1'] .badge.best")).containsExactly("best");
+            await("the down alert among the recent ones", Duration.ofSeconds(30)).until(() ->
+                    browser.texts("#recent tbody tr[data-state='DELIVERED']").stream().anyMatch(r -> r.contains("INSTANCE_DOWN") && r.contains("web-chat/chat-2")));
             browser.screenshot("instances");
         } finally {
             beats.shutdownNow();

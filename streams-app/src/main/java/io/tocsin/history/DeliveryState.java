@@ -1,4 +1,4 @@
-package io.tocsin.delivery;
+package io.tocsin.history;
 
 /** Where an alert stands with its route, as the console shows it. */
 public enum DeliveryState {

@@ -1,4 +1,4 @@
-package io.tocsin.delivery;
+package io.tocsin.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tocsin.model.Alert;
