@@ -175,13 +175,28 @@ class FailoverIT {
             }
             List<String> listed = names(codec.mapper().readTree(r.body()));
             if (!listed.containsAll(alive(load)) || listed.size() != new TreeSet<>(listed).size()) {
-                partial.add(listed.toString());
+                partial.add(listed + " at " + Instant.now() + "; the missing as stored: " + missingAsStored(port, load, listed));
             }
             completeAt[0] = Instant.now();
             return true;
         });
         assertThat(partial).as("answers missing or doubling an instance").isEmpty();
         return Duration.between(from, completeAt[0]);
+    }
+
+    /** For a failure's message: the entries of the live instances a list left out, whatever their status. */
+    private String missingAsStored(int port, FaultLoad load, List<String> listed) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : Apps.getJson(port, "/api/instances?status=all")) {
+                if (alive(load).contains(e.path("instance").asText()) && !listed.contains(e.path("instance").asText())) {
+                    out.add(e.toString());
+                }
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "(could not read them: " + e.getMessage() + ")";
+        }
     }
 
     private void assertQueriesComplete(int port, FaultLoad load) throws Exception {
