@@ -363,14 +363,7 @@ public final class AlertNotifier implements AutoCloseable {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(settings.undeliveredTopic(), key, value);
         out.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         out.headers().add(ROUTE_HEADER, route.getBytes(StandardCharsets.UTF_8));
-        try {
-            producer.send(out).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording an undelivered alert", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot record an undelivered alert on " + settings.undeliveredTopic(), e);
-        }
+        Acks.await(List.of(producer.send(out)), "an undelivered alert", settings.undeliveredTopic());
     }
 
     private void commit() {

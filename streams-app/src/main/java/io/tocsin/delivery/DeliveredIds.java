@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -93,16 +92,7 @@ public final class DeliveredIds implements AutoCloseable {
         for (String id : delivered) {
             acks.add(producer.send(new ProducerRecord<>(topic, id, route.getBytes(StandardCharsets.UTF_8))));
         }
-        for (Future<RecordMetadata> ack : acks) {
-            try {
-                ack.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while recording delivered alerts", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("cannot record delivered alerts on " + topic, e.getCause());
-            }
-        }
+        Acks.await(acks, "delivered alerts", topic);
         long now = System.currentTimeMillis();
         delivered.forEach(id -> remember(id, now));
     }

@@ -8,7 +8,6 @@ import io.tocsin.model.EventCodec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,14 +47,7 @@ public final class DeliveryLog {
     /** Waits until the broker has every record sent so far. */
     public void flush() {
         try {
-            for (Future<RecordMetadata> ack : unacked) {
-                ack.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while recording alert deliveries", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot record alert deliveries on " + topic, e.getCause());
+            Acks.await(unacked, "alert deliveries", topic);
         } finally {
             unacked.clear();
         }
