@@ -14,6 +14,8 @@ import io.tocsin.delivery.AlertSink;
 import io.tocsin.delivery.AlertSinks;
 import io.tocsin.delivery.DeliveredIds;
 import io.tocsin.delivery.DeliveryResult;
+import io.tocsin.history.DeliveryState;
+import io.tocsin.history.DeliveryUpdate;
 import io.tocsin.model.Alert;
 import io.tocsin.model.EventCodec;
 import io.tocsin.model.Topics;
@@ -86,7 +88,12 @@ class AlertNotifierIT {
             assertThat(reasons.get(2)).contains("could not be tried").contains("poisoned");
             for (String id : List.of("p-1", "p-3", "p-4", "p-5", "p-6")) {
                 assertThat(slack.postsContaining("tocsin:" + id)).as(id).hasSize(1);
+                assertThat(decisions(topics, id)).extracting(DeliveryUpdate::state).as(id)
+                        .containsExactly(DeliveryState.WAITING, DeliveryState.DELIVERED);
             }
+            DeliveryUpdate refused = decisions(topics, "p-2").get(decisions(topics, "p-2").size() - 1);
+            assertThat(refused.state()).isEqualTo(DeliveryState.REFUSED);
+            assertThat(refused.detail()).contains("could not be tried");
         }
     }
 
@@ -106,6 +113,7 @@ class AlertNotifierIT {
                 await("the control posted", Duration.ofSeconds(30)).until(() -> !slack.postsContaining("tocsin:after-peer").isEmpty());
             }
             assertThat(slack.postsContaining("tocsin:peer-posted")).isEmpty();
+            assertThat(decisions(topics, "peer-posted")).extracting(DeliveryUpdate::state).last().isEqualTo(DeliveryState.DELIVERED);
         }
     }
 
@@ -202,6 +210,17 @@ class AlertNotifierIT {
 
     private static void send(KafkaProducer<String, byte[]> producer, Topics topics, byte[] value) throws Exception {
         producer.send(new ProducerRecord<>(topics.alerts(), "k", value)).get();
+    }
+
+    /** What the notifier recorded of one alert on tocsin.alert-deliveries, in order. */
+    private List<DeliveryUpdate> decisions(Topics topics, String id) {
+        return Apps.records(broker.bootstrapServers(), topics.alertDeliveries()).stream().map(r -> {
+            try {
+                return codec.mapper().readValue(r.value(), DeliveryUpdate.class);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("unreadable delivery record", e);
+            }
+        }).filter(u -> u.id().equals(id)).toList();
     }
 
     private static HttpResponse<String> ready(TocsinApp app) throws Exception {
