@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each alert key's recent alerts and their delivery state from the notifier's decisions, and forgets a key
- * nothing has happened to for {@code retention} (checked once per {@code sweepEvery}, wall clock).
+ * nothing has happened to for {@code retention}. The sweep reads at most {@code sweepBatch} keys per
+ * {@code sweepEvery} (wall clock), resuming where it stopped: with a million keys (every error group alerts once) a
+ * whole-store scan would hold the stream thread for seconds.
  */
 public final class AlertHistoryProcessor implements Processor<String, byte[], Void, Void> {
 
@@ -29,13 +32,17 @@ public final class AlertHistoryProcessor implements Processor<String, byte[], Vo
     private final EventCodec codec;
     private final Duration retention;
     private final Duration sweepEvery;
+    private final int sweepBatch;
     private KeyValueStore<String, AlertHistory> store;
+    /** The last key the sweep read; null: start from the first. */
+    private String sweptTo;
 
-    public AlertHistoryProcessor(String storeName, EventCodec codec, Duration retention, Duration sweepEvery) {
+    public AlertHistoryProcessor(String storeName, EventCodec codec, Duration retention, Duration sweepEvery, int sweepBatch) {
         this.storeName = storeName;
         this.codec = codec;
         this.retention = retention;
         this.sweepEvery = sweepEvery;
+        this.sweepBatch = sweepBatch;
     }
 
     @Override
@@ -66,13 +73,22 @@ public final class AlertHistoryProcessor implements Processor<String, byte[], Vo
     private void forgetOlderThanRetention(long now) {
         Instant oldest = Instant.ofEpochMilli(now).minus(retention);
         List<String> stale = new ArrayList<>();
-        try (KeyValueIterator<String, AlertHistory> it = store.all()) {
-            it.forEachRemaining(kv -> {
-                Instant last = kv.value.lastChange();
-                if (last == null || last.isBefore(oldest)) {
+        int read = 0;
+        String last = null;
+        try (KeyValueIterator<String, AlertHistory> it = sweptTo == null ? store.all() : store.range(sweptTo, null)) {
+            while (it.hasNext() && read < sweepBatch) {
+                KeyValue<String, AlertHistory> kv = it.next();
+                if (kv.key.equals(sweptTo)) {
+                    continue; // read last time
+                }
+                read++;
+                last = kv.key;
+                Instant changed = kv.value.lastChange();
+                if (changed == null || changed.isBefore(oldest)) {
                     stale.add(kv.key);
                 }
-            });
+            }
+            sweptTo = it.hasNext() ? last : null;
         }
         stale.forEach(store::delete);
     }

@@ -74,7 +74,9 @@ public final class AlertTopology {
     private static final Instant LATEST_TIMESTAMP = Instant.ofEpochMilli(Long.MAX_VALUE);
     /** Fingerprints a task's sample gate remembers: about 100 bytes each. */
     private static final int SAMPLE_GATE_CAPACITY = 10_000;
-    private static final Duration HISTORY_SWEEP = Duration.ofHours(1);
+    /** The alert history's retention sweep: 10,000 keys a minute goes through a million keys in under two hours. */
+    private static final Duration HISTORY_SWEEP = Duration.ofMinutes(1);
+    private static final int HISTORY_SWEEP_BATCH = 10_000;
 
     private final AppConfig config;
     private final Topics topics;
@@ -211,7 +213,8 @@ public final class AlertTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALERT_HISTORY),
                 keys, new JsonSerde<>(AlertHistory.class, codec)));
         builder.stream(topics.alertDeliveries(), Consumed.with(keys, raw).withName("alert-deliveries-source"))
-                .process(() -> new AlertHistoryProcessor(StoreNames.ALERT_HISTORY, codec, Topics.DELIVERED_RETENTION, HISTORY_SWEEP),
+                .process(() -> new AlertHistoryProcessor(StoreNames.ALERT_HISTORY, codec, Topics.DELIVERED_RETENTION,
+                                HISTORY_SWEEP, HISTORY_SWEEP_BATCH),
                         Named.as("alert-history"), StoreNames.ALERT_HISTORY);
     }
 
