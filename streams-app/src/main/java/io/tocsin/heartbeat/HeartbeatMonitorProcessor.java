@@ -217,7 +217,8 @@ public final class HeartbeatMonitorProcessor implements Processor<String, Heartb
                 index.dropSilence(d);
                 continue;
             }
-            long silentAt = Math.max(e.lastHeartbeat().toEpochMilli(), startedAt) + e.timeoutMs();
+            // counted from the task's start, or from when Kafka was reachable again, if later
+            long silentAt = Math.max(e.lastHeartbeat().toEpochMilli(), Math.max(startedAt, readiness.unobservedUntil())) + e.timeoutMs();
             if (now < silentAt) {
                 index.rescheduleSilence(d, silentAt);
                 continue;

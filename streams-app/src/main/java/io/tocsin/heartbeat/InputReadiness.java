@@ -20,6 +20,14 @@ public interface InputReadiness {
     default void processed(int heartbeatPartition, long appendTimeMs) {
     }
 
+    /**
+     * The end of the latest stretch in which heartbeats may not have been able to reach Kafka at all (the app could not
+     * reach the broker): silence is counted from then at the earliest. {@code Long.MIN_VALUE} when there was none.
+     */
+    default long unobservedUntil() {
+        return Long.MIN_VALUE;
+    }
+
     /** Told when the task of this partition starts (again): whatever was known of the partition may be stale. */
     default void started(int heartbeatPartition) {
     }

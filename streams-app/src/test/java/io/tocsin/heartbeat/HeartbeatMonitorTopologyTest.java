@@ -92,6 +92,50 @@ class HeartbeatMonitorTopologyTest {
     }
 
     @Test
+    void aTaskThatStartsOnOldStateGivesEveryInstanceAFullTimeoutBeforeJudgingIt() {
+        beat("chat-1", "UP");
+        wait(Duration.ofSeconds(2));
+        java.nio.file.Path state = topology.stopAndCopyState();
+        // the task starts again a minute later (a restart, or a peer's partition taken over): the last heartbeat on
+        // record is long past the timeout, but the heartbeats since may still be on their way
+        Instant restart = T0.plusSeconds(60);
+        try (TopologyFixture restarted = new TopologyFixture(SETTINGS, state, restart)) {
+            restarted.advanceWallClock(Duration.ofSeconds(9), TICK);
+            assertThat(restarted.alerts()).as("no verdict within a timeout of the start").isEmpty();
+            restarted.heartbeat(Events.heartbeat("chat", "chat-2", restart.plusSeconds(9), 3000, "UP"), restart.plusSeconds(9));
+            restarted.advanceWallClock(Duration.ofSeconds(2), TICK);
+            assertThat(restarted.alerts()).extracting(Alert::kind, Alert::instance)
+                    .containsExactly(tuple(AlertKind.INSTANCE_DOWN, "chat-1"));
+        }
+    }
+
+    @Test
+    void silenceWhileKafkaWasUnreachableIsNotCountedAgainstAnInstance() {
+        java.util.concurrent.atomic.AtomicLong reachableAgainAt = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        InputReadiness readiness = new InputReadiness() {
+            @Override
+            public boolean caughtUp(int partition) {
+                return true;
+            }
+
+            @Override
+            public long unobservedUntil() {
+                return reachableAgainAt.get();
+            }
+        };
+        try (TopologyFixture monitor = new TopologyFixture(Map.of("heartbeat.timeout", "10s"), readiness)) {
+            monitor.heartbeat(Events.heartbeat("chat", "chat-1", T0, 3000, "UP"), T0);
+            monitor.advanceWallClock(Duration.ofSeconds(8), TICK);
+            reachableAgainAt.set(T0.plusSeconds(8).toEpochMilli()); // the broker was away; back now
+
+            monitor.advanceWallClock(Duration.ofSeconds(9), TICK);
+            assertThat(monitor.alerts()).as("17 s of silence, but only 9 s of it observable").isEmpty();
+            monitor.advanceWallClock(Duration.ofSeconds(2), TICK);
+            assertThat(monitor.alerts()).extracting(Alert::kind).containsExactly(AlertKind.INSTANCE_DOWN);
+        }
+    }
+
+    @Test
     void shouldStayQuietWhileHeartbeatsKeepComing() {
         for (int i = 0; i < 20; i++) {
             beat("chat-1", "UP");
