@@ -266,26 +266,42 @@ final class LiveInputReadiness implements InputReadiness {
 
     /**
      * One background check: when, whether the heartbeat input was consumed up to T/2 before it, and the monitor's
-     * input as it was then ({@code [earliest, end]} per partition, open transactions included).
+     * input as it was then ({@code [earliest, end of the decided part, end]} per partition).
      */
     private record Handoff(long at, boolean inputConsumed, Map<TopicPartition, long[]> monitorLog) {
     }
 
     /**
      * Whether the monitor has consumed what the upstream tasks had handed it at an earlier check: the group's
-     * offsets on the monitor's input now, against the end of each partition then (open transactions included: a
-     * transaction still open is a hand-over not yet made). Consuming the
+     * offsets on the monitor's input now, against the end of each partition's decided part then. Consuming the
      * heartbeat input is not enough: a task that took over a dead peer's input partitions writes their backlog to the
      * monitor's input in one go, and until the monitor has read it, instances in it look silent. Under exactly-once
-     * a transaction ends with a commit marker the group may not have consumed yet, hence the one offset of slack.
+     * the decided part ends with a commit marker the group never consumes, hence the one offset of slack.
      */
     static boolean handedOver(Map<TopicPartition, long[]> monitorLogThen, Map<TopicPartition, OffsetAndMetadata> committedNow) {
         for (Map.Entry<TopicPartition, long[]> e : monitorLogThen.entrySet()) {
             long earliest = e.getValue()[0];
-            long endThen = e.getValue()[1];
+            long decidedEnd = e.getValue()[1];
             OffsetAndMetadata c = committedNow.get(e.getKey());
             long position = c == null ? earliest : Math.max(c.offset(), earliest);
-            if (position < endThen - 1) {
+            if (position < decidedEnd - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every transaction open on the monitor's input at an earlier check has been decided since: the decided
+     * part now reaches where the input ended then. A live peer commits every commit interval; a peer that died
+     * mid-transaction leaves it open until the broker aborts it (the transaction timeout, 10 s and more), and
+     * meanwhile the monitor (read_committed) reads nothing past its start, live peers' heartbeats included, while its
+     * lag against the decided part says zero. A FailoverIT run showed that: instances behind that point reported down.
+     */
+    static boolean decidedSince(Map<TopicPartition, long[]> monitorLogThen, Map<TopicPartition, long[]> monitorLogNow) {
+        for (Map.Entry<TopicPartition, long[]> e : monitorLogThen.entrySet()) {
+            long[] now = monitorLogNow.get(e.getKey());
+            if (now == null || now[1] < e.getValue()[2]) {
                 return false;
             }
         }
@@ -325,7 +341,8 @@ final class LiveInputReadiness implements InputReadiness {
                 Handoff before = previous;
                 previous = now;
                 if (before != null) {
-                    inputChecked(before.at(), before.inputConsumed() && handedOver(before.monitorLog(), committed));
+                    inputChecked(before.at(), before.inputConsumed() && handedOver(before.monitorLog(), committed)
+                            && decidedSince(before.monitorLog(), now.monitorLog()));
                 }
                 if (failing) {
                     LOG.info("input readiness: the check of {} works again; silence is counted from now", inputTopic);
@@ -366,18 +383,16 @@ final class LiveInputReadiness implements InputReadiness {
         }
 
         /**
-         * The monitor's input now: where each partition starts, and where it ends, transactions still open included. Not
-         * only the decided part: a peer that dies mid-transaction leaves it open until the broker aborts it (the
-         * transaction timeout, 10 s and more), and meanwhile the monitor (read_committed) can read nothing past its
-         * start, the heartbeats of live peers included, while its lag against the stable end says zero. A FailoverIT
-         * run showed that pattern: instances behind that point were reported down.
+         * The monitor's input now, per partition: {@code [earliest, end of the decided part, end]} (the end includes
+         * transactions still open).
          */
         private Map<TopicPartition, long[]> monitorLog(long timeout) throws InterruptedException, ExecutionException, TimeoutException {
             List<TopicPartition> parts = partitions(monitorTopic, timeout);
             Map<TopicPartition, Long> earliest = offsets(parts, OffsetSpec.earliest(), timeout);
+            Map<TopicPartition, Long> stable = offsets(parts, OffsetSpec.latest(), timeout, IsolationLevel.READ_COMMITTED);
             Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest(), timeout);
             Map<TopicPartition, long[]> out = new HashMap<>();
-            parts.forEach(tp -> out.put(tp, new long[] {earliest.get(tp), end.get(tp)}));
+            parts.forEach(tp -> out.put(tp, new long[] {earliest.get(tp), stable.get(tp), end.get(tp)}));
             return out;
         }
 

@@ -296,5 +296,15 @@ class LiveInputReadinessTest {
             assertThat(LiveInputReadiness.handedOver(then, Map.of())).isTrue();
             assertThat(LiveInputReadiness.handedOver(Map.of(p0, new long[] {0, 300}), Map.of())).isFalse();
         }
+
+        @Test
+        void aTransactionLeftOpenOnTheMonitorsInputHoldsVerdictsUntilTheBrokerDecidesIt() {
+            Map<org.apache.kafka.common.TopicPartition, long[]> then = Map.of(p0, new long[] {0, 500, 800});
+            // a peer died with records 500..799 in an open transaction: the decided part stays at 500
+            assertThat(LiveInputReadiness.decidedSince(then, Map.of(p0, new long[] {0, 500, 900}))).isFalse();
+            // aborted (or committed) since: the decided part has reached where the input ended then
+            assertThat(LiveInputReadiness.decidedSince(then, Map.of(p0, new long[] {0, 802, 950}))).isTrue();
+            assertThat(LiveInputReadiness.decidedSince(then, Map.of())).as("partition not seen now").isFalse();
+        }
     }
 }
