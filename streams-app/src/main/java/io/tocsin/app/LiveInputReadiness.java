@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  * with old record times, behind fresh heartbeats the monitor is already reading. So the answer of a check counts only
  * once the next check has seen the group's offsets on the monitor's input reach where that input ended at the first
  * ({@link #handedOver}).</li>
+ * <li><b>No transaction left open.</b> The monitor reads committed data only; a transaction a dead peer left open on
+ * its input hides everything after it until the broker aborts it, while the monitor's lag reads zero. So the answer
+ * of a check also waits until every transaction open on the monitor's input then is decided ({@link #decidedSince}).
+ * And when the check could not reach Kafka for a while, silence is counted from when it could again
+ * ({@link #unobservedUntil}): while the broker takes no appends no instance can beat.</li>
  * </ol>
  * Probe failures from the error input are not checked: they carry event time, and never make an instance look alive.
  */
